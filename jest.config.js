@@ -1,0 +1,44 @@
+/**
+ * Two tiers, one command (`npm test`):
+ *  - unit: pure logic beside the code (src/**\/*.spec.ts);
+ *  - e2e: the real Nest app over real HTTP, on SQLite and on a real MariaDB server that the global
+ *    setup starts (or TEST_MYSQL_URL points at). In CI a missing MariaDB fails the run.
+ */
+const transform = {
+  '^.+\\.ts$': [
+    'ts-jest',
+    {
+      tsconfig: '<rootDir>/tsconfig.json',
+      // The same OpenAPI metadata the Nest CLI build generates, so /docs-json is tested as shipped.
+      astTransformers: {
+        before: [
+          '<rootDir>/test/support/swagger-plugin-transformer.js',
+        ],
+      },
+      diagnostics: { warnOnly: false },
+    },
+  ],
+};
+
+const common = {
+  rootDir: __dirname,
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  transform,
+  testEnvironment: 'node',
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+      slowTestThreshold: 30,
+    },
+  ],
+  testTimeout: 120000,
+};

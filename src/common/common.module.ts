@@ -1,0 +1,24 @@
+import { Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { UnexpectedErrorFilter } from './unexpected-error.filter';
+
+/**
+ * Cross-cutting request handling, registered as APP_* providers so that e2e tests get exactly
+ * what production gets.
+ */
+@Module({
+  providers: [
+    {
+      provide: APP_PIPE,
+      useFactory: () =>
+        new ValidationPipe({
+          whitelist: true,
+          forbidNonWhitelisted: true,
+          transform: true,
+          transformOptions: { enableImplicitConversion: false },
+        }),
+    },
+    { provide: APP_FILTER, useClass: UnexpectedErrorFilter },
+  ],
+})
+export class CommonModule {}

@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import { CronTime } from 'cron';
+import { ConnectionSettings, parseDatabaseUrl } from './database-url';
+
+/** Typed, validated configuration. Built once at boot from the environment (see config.module.ts). */
+export class AppConfig {
+  readonly nodeEnv: string;
+  readonly isProduction: boolean;
+  readonly port: number;
+  readonly logLevel: string;
+  readonly controlDb: ConnectionSettings;
+  readonly sourceDb: ConnectionSettings;
+  readonly archiveDb: ConnectionSettings;
+  /** Whether the three URLs were all left unset: the embedded SQLite default, whose source gets a sample table. */
+  readonly embeddedDefault: boolean;
+  /** SOURCE_DB_URL left unset: an empty embedded source database gets the sample `orders` table. */
+  readonly seedSampleData: boolean;
+  readonly jwt: {
+    readonly secret: string;
+    /** True when no JWT_SECRET was given and a random one was made for this boot. */
+    readonly secretGenerated: boolean;
+    readonly expiresInSeconds: number;
+  };
+  readonly allowSignup: boolean;
+  readonly bootstrapAdmin: { readonly username: string; readonly password: string } | null;
+  readonly scheduler: {
+    readonly enabled: boolean;
+    readonly archivalCron: string;
+    readonly purgeCron: string;
+  };
+  readonly archiveBatchSize: number;
+  /** Rate limit of login/signup: attempts per minute and client address. */
+  readonly authRateLimitPerMinute: number;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+  }
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULT_DATABASE_URLS = {
+  CONTROL_DB_URL: 'sqlite:./data/control.sqlite',
+  SOURCE_DB_URL: 'sqlite:./data/source.sqlite',
+  ARCHIVE_DB_URL: 'sqlite:./data/archive.sqlite',
+} as const;
+
+const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+/**
+ * Validates the environment and returns the typed configuration.
+ * Collects every problem before failing, so that one boot shows all of them, each naming its variable.
+ */
+export function buildAppConfig(env: Environment, baseDir: string = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) {
+      return fallback;
+    }
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = read(name)?.toLowerCase();
+    if (raw === undefined) {
+      return fallback;
+    }
+    if (['true', '1', 'yes', 'on'].includes(raw)) {
+      return true;
+    }
+    if (['false', '0', 'no', 'off'].includes(raw)) {
+      return false;
+    }
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+
+  const cron = (name: string, fallback: string): string => {
+    const raw = read(name) ?? fallback;
+    try {
+      new CronTime(raw, 'UTC');
+    } catch (error) {
+      problems.push(`${name} is not a valid cron expression ("${raw}"): ${(error as Error).message}`);
+    }
+    return raw;
+  };
+
+  const database = (name: keyof typeof DEFAULT_DATABASE_URLS): ConnectionSettings => {
+    const raw = read(name) ?? DEFAULT_DATABASE_URLS[name];
+    try {
+      return parseDatabaseUrl(raw, baseDir);
+    } catch (error) {
+      problems.push(`${name}: ${(error as Error).message}`);
+      return parseDatabaseUrl(DEFAULT_DATABASE_URLS[name], baseDir);
+    }
+  };
+
+  const nodeEnv = read('NODE_ENV') ?? 'development';
+  const isProduction = nodeEnv === 'production';
+
+  const logLevel = read('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'warn' : 'info');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
+  }
+
+  const controlDb = database('CONTROL_DB_URL');
+  const sourceDb = database('SOURCE_DB_URL');
+  const archiveDb = database('ARCHIVE_DB_URL');
+  if (sourceDb.engine !== archiveDb.engine) {
+    // Archive tables mirror source column types and are verified by checksums computed by each
+    // database; both only mean something when the two databases speak the same SQL.
+    problems.push(
+      `SOURCE_DB_URL and ARCHIVE_DB_URL must use the same engine (got ${sourceDb.engine} and ${archiveDb.engine})`,
+    );
+  }
+  const embeddedDefault = !read('CONTROL_DB_URL') && !read('SOURCE_DB_URL') && !read('ARCHIVE_DB_URL');
+
+  let jwtSecret = read('JWT_SECRET');
+  const secretGenerated = jwtSecret === undefined;
+  if (isProduction && jwtSecret === undefined) {
+    problems.push(
+      'JWT_SECRET is required when NODE_ENV=production (tokens would not survive a restart and could not be shared)',
+    );
+  } else if (isProduction && jwtSecret !== undefined && jwtSecret.length < MIN_PRODUCTION_SECRET_LENGTH) {
+    problems.push(`JWT_SECRET must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production`);
+  }
+  jwtSecret ??= randomBytes(48).toString('base64url');
+
+  const expiresRaw = read('JWT_EXPIRES_IN') ?? '1h';
+  const expiresInSeconds = parseDuration(expiresRaw);
+  if (expiresInSeconds === null) {
+    problems.push(`JWT_EXPIRES_IN must be a duration like 3600, 30m, 1h or 7d (got "${expiresRaw}")`);
+  }
+
+  const adminUsername = read('ADMIN_USERNAME');
+  const adminPassword = read('ADMIN_PASSWORD');
+  if ((adminUsername === undefined) !== (adminPassword === undefined)) {
+    problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
+  }
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    problems.push('ADMIN_PASSWORD must be at least 8 characters');
+  }
+
+  const config = new AppConfig({
+    nodeEnv,
+    isProduction,
+    port: integer('PORT', 3000, 0, 65535),
+    logLevel,
+    controlDb,
+    sourceDb,
+    archiveDb,
+    embeddedDefault,
+    seedSampleData: !read('SOURCE_DB_URL'),
+    jwt: { secret: jwtSecret, secretGenerated, expiresInSeconds: expiresInSeconds ?? 3600 },
+    allowSignup: boolean('ALLOW_SIGNUP', true),
+    bootstrapAdmin: adminUsername && adminPassword ? { username: adminUsername, password: adminPassword } : null,
+    scheduler: {
+      enabled: boolean('SCHEDULER_ENABLED', true),
+      archivalCron: cron('ARCHIVAL_JOB_CRON', '0 2 * * *'),
+      purgeCron: cron('PURGE_JOB_CRON', '0 3 * * *'),
+    },
+    archiveBatchSize: integer('ARCHIVE_BATCH_SIZE', 1000, 1, 50000),
+    authRateLimitPerMinute: integer('AUTH_RATE_LIMIT_PER_MINUTE', 10, 1, 100000),
+  });
+
+  if (problems.length > 0) {
+    throw new ConfigValidationError(problems);
+  }
+  return config;
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `3600`, `45s`, `30m`, `1h`, `7d` → seconds; null when malformed or not positive. */
+export function parseDuration(raw: string): number | null {
+  const match = /^(\d+)\s*([smhd]?)$/i.exec(raw.trim());
+  if (!match) {
+    return null;
+  }
+  const seconds = Number(match[1]) * DURATION_UNITS[(match[2] || 's').toLowerCase()];
+  return seconds > 0 ? seconds : null;
+}

@@ -1,0 +1,10 @@
+import { AuditEntry } from '../audit/entities/audit-entry.entity';
+import { Policy } from '../policy/entities/policy.entity';
+import { JobRun } from '../runs/entities/job-run.entity';
+import { JobLease } from '../scheduler/entities/job-lease.entity';
+import { User } from '../users/entities/user.entity';
+import { InitialSchema1763770000000 } from './migrations/1763770000000-InitialSchema';
+
+/** Everything the control database holds. Listed explicitly (no globs) so ts-node, jest and dist agree. */
+export const CONTROL_ENTITIES = [User, Policy, JobRun, JobLease, AuditEntry];
+export const CONTROL_MIGRATIONS = [InitialSchema1763770000000];

@@ -1,0 +1,41 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { CONTROL_DB, ARCHIVE_DB, SOURCE_DB } from './database.constants';
+import { controlDataSourceOptions, dataDataSourceOptions } from './data-source-options';
+import { DataSourceRegistry } from './data-source-registry';
+import { SampleDataSeeder } from './sample-data.seeder';
+
+/**
+ * The three data sources. Each factory repeats its `name`: @nestjs/typeorm looks the data source up
+ * by the name in the resolved options when it closes it at shutdown.
+ * The control database is migrated at boot; a new embedded source database
+ * gets the sample `orders` table.
+ */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      name: CONTROL_DB,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        ...controlDataSourceOptions(config.controlDb),
+        name: CONTROL_DB,
+        migrationsRun: true,
+      }),
+    }),
+    TypeOrmModule.forRootAsync({
+      name: SOURCE_DB,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ ...dataDataSourceOptions(config.sourceDb), name: SOURCE_DB }),
+    }),
+    TypeOrmModule.forRootAsync({
+      name: ARCHIVE_DB,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ ...dataDataSourceOptions(config.archiveDb), name: ARCHIVE_DB }),
+    }),
+  ],
+  providers: [DataSourceRegistry, SampleDataSeeder],
+  exports: [DataSourceRegistry],
+})
+export class DatabaseModule {}

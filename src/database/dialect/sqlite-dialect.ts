@@ -1,0 +1,55 @@
+import { SqlDialect, placeholderRows } from './sql-dialect';
+
+export class SqliteDialect implements SqlDialect {
+  readonly engine = 'sqlite' as const;
+  // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32.
+  readonly maxBindParameters = 30_000;
+  readonly lockingReadSuffix = '';
+
+  quoteIdentifier(name: string): string {
+    return `"${name.replace(/"/g, '""')}"`;
+  }
+
+  qualifiedTable(schema: string, table: string): string {
+    return `${this.quoteIdentifier(schema)}.${this.quoteIdentifier(table)}`;
+  }
+
+  rowDigestExpression(quotedColumns: readonly string[]): string {
+    return `das_row_digest(${quotedColumns.join(', ')})`;
+  }
+
+  checksumQuery(from: string, quotedColumns: readonly string[], where: string): string {
+    // das_checksum (see sqlite-functions.ts) returns `count:high:low`; split it into the common shape.
+    return (
+      `SELECT CAST(substr(c, 1, instr(c, ':') - 1) AS INTEGER) AS count, ` +
+      `substr(rest, 1, instr(rest, ':') - 1) AS sum_high, substr(rest, instr(rest, ':') + 1) AS sum_low ` +
+      `FROM (SELECT c, substr(c, instr(c, ':') + 1) AS rest FROM ` +
+      `(SELECT COALESCE(das_checksum(${quotedColumns.join(', ')}), '0:0:0') AS c FROM ${from} WHERE ${where}))`
+    );
+  }
+
+  upsertStatement(
+    table: string,
+    quotedColumns: readonly string[],
+    quotedKeyColumns: readonly string[],
+    rowCount: number,
+  ): string {
+    const updates = quotedColumns.filter((c) => !quotedKeyColumns.includes(c)).map((c) => `${c} = excluded.${c}`);
+    const onConflict = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
+    return (
+      `INSERT INTO ${table} (${quotedColumns.join(', ')}) VALUES ${placeholderRows(quotedColumns.length, rowCount)} ` +
+      `ON CONFLICT (${quotedKeyColumns.join(', ')}) ${onConflict}`
+    );
+  }
+
+  keyInList(quotedKeyColumns: readonly string[], rowCount: number): string {
+    if (quotedKeyColumns.length === 1) {
+      return `${quotedKeyColumns[0]} IN (${new Array(rowCount).fill('?').join(', ')})`;
+    }
+    return `(${quotedKeyColumns.join(', ')}) IN (VALUES ${placeholderRows(quotedKeyColumns.length, rowCount)})`;
+  }
+
+  formatTimestamp(instant: Date): string {
+    return instant.toISOString().slice(0, 19).replace('T', ' ');
+  }
+}

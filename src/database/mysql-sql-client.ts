@@ -1,0 +1,126 @@
+import type { Pool, PoolConnection } from 'mysql2';
+import { DataSource } from 'typeorm';
+import { MysqlConnectionSettings } from '../config/database-url';
+import { MysqlDialect } from './dialect/mysql-dialect';
+import { ExecResult, SqlClient, SqlSession } from './sql-client';
+
+/**
+ * Session settings applied each time a connection is taken for a job:
+ * - UTC, so TIMESTAMP values are not shifted between source and archive;
+ * - strict mode, so a value that does not fit the archive column fails loudly instead of being
+ *   truncated (zero dates stay allowed: legacy tables hold them and must be copied as they are);
+ * - READ COMMITTED, so `SELECT … FOR UPDATE` locks the matching rows only, not the gaps production
+ *   is inserting into.
+ */
+const SESSION_SETUP = [
+  "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO'",
+  'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
+];
+
+export class MysqlSqlClient implements SqlClient {
+  readonly dialect = new MysqlDialect();
+
+  constructor(
+    readonly name: string,
+    readonly settings: MysqlConnectionSettings,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  get schema(): string {
+    return this.settings.database;
+  }
+
+  async withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+    const connection = await this.acquire();
+    const session = new MysqlSession(connection, this.dialect);
+    try {
+      for (const statement of SESSION_SETUP) {
+        await session.execute(statement);
+      }
+      return await work(session);
+    } finally {
+      // A transaction left open (failure, or a caller that forgot) must not go back to the pool.
+      if (await session.settle()) {
+        connection.release();
+      } else {
+        connection.destroy();
+      }
+    }
+  }
+
+  private acquire(): Promise<PoolConnection> {
+    const pool = (this.dataSource.driver as unknown as { pool: Pool }).pool;
+    return new Promise((resolve, reject) =>
+      pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection))),
+    );
+  }
+}
+
+class MysqlSession implements SqlSession {
+  broken = false;
+  private inTransaction = false;
+
+  constructor(
+    private readonly connection: PoolConnection,
+    readonly dialect: MysqlDialect,
+  ) {}
+
+  query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.run<T[]>(sql, params, false);
+  }
+
+  queryArrays(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
+    return this.run<unknown[][]>(sql, params, true);
+  }
+
+  async execute(sql: string, params: readonly unknown[] = []): Promise<ExecResult> {
+    const header = await this.run<{ affectedRows: number }>(sql, params, false);
+    return { affectedRows: header.affectedRows };
+  }
+
+  async begin(): Promise<void> {
+    await this.execute('START TRANSACTION');
+    this.inTransaction = true;
+  }
+
+  async commit(): Promise<void> {
+    await this.execute('COMMIT');
+    this.inTransaction = false;
+  }
+
+  async rollback(): Promise<void> {
+    this.inTransaction = false;
+    await this.execute('ROLLBACK');
+  }
+
+  /** Rolls back an open transaction; false when the connection is unusable and must be destroyed. */
+  async settle(): Promise<boolean> {
+    if (this.broken) {
+      return false;
+    }
+    if (!this.inTransaction) {
+      return true;
+    }
+    try {
+      await this.rollback();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private run<T>(sql: string, params: readonly unknown[], rowsAsArray: boolean): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.connection.query({ sql, values: params as unknown[], rowsAsArray }, (error, result) => {
+        if (error) {
+          if ((error as { fatal?: boolean }).fatal) {
+            this.broken = true;
+          }
+          reject(error);
+        } else {
+          resolve(result as T);
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintAsNumber, jsonText } from '../../database/column-transformers';
+
+export const JOB_KINDS = ['archive', 'purge'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'skipped'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const RUN_TRIGGERS = ['schedule', 'api', 'cli'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+/** One execution (or skipped attempt) of a job on one table; updated while it runs. */
+@Entity({ name: 'job_runs' })
+@Index('idx_job_runs_table_started', ['tableName', 'startedAt'])
+export class JobRun {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  job: JobKind;
+
+  @Column({ name: 'table_name', type: 'varchar', length: 64 })
+  tableName: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: RunStatus;
+
+  @Column({ type: 'varchar', length: 16 })
+  trigger: RunTrigger;
+
+  @Column({ name: 'started_at', type: 'datetime' })
+  startedAt: Date;
+
+  @Column({ name: 'finished_at', type: 'datetime', nullable: true })
+  finishedAt: Date | null;
+
+  @Column({ name: 'rows_archived', type: 'bigint', default: 0, transformer: bigintAsNumber })
+  rowsArchived: number;
+
+  @Column({ name: 'rows_purged', type: 'bigint', default: 0, transformer: bigintAsNumber })
+  rowsPurged: number;
+
+  @Column({ type: 'int', default: 0 })
+  batches: number;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  /** Whether this was a dry run (nothing changed). */
+  @Column({ name: 'dry_run', type: 'boolean', default: false })
+  dryRun: boolean;
+
+  /** Who asked for it: a username for API/CLI runs, null for the schedule. */
+  @Column({ name: 'requested_by', type: 'varchar', length: 64, nullable: true })
+  requestedBy: string | null;
+
+  /** Engine details: last key, cutoffs, rows expected, keys blocked by foreign keys, timings. */
+  @Column({ type: 'text', nullable: true, transformer: jsonText })
+  details: Record<string, unknown> | null;
+}

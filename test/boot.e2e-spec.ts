@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestApp, startTestApp } from './support/test-app';
+import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
+
+describeEachEngine('the service boots', (engine) => {
+  let databases: TestDatabases;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    databases = await createTestDatabases(engine);
+    app = await startTestApp(databases);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await databases?.drop();
+  });
+
+  it('applies the control migrations', async () => {
+    const tables = await databases.control<{ name: string }>(
+      engine === 'mysql'
+        ? 'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()'
+        : "SELECT name FROM sqlite_master WHERE type = 'table'",
+    );
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['users', 'policies', 'job_runs', 'job_leases', 'audit_entries', 'das_migrations']),
+    );
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const response = await app.http().get('/docs-json');
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toMatch(/^3\./);
+  });
+});
+
+describe('the embedded default (no database URLs)', () => {
+  let app: TestApp;
+  let baseDir: string;
+
+  beforeAll(async () => {
+    const databases = await createTestDatabases('sqlite');
+    baseDir = databases.baseDir;
+    // No *_DB_URL at all: everything goes to ./data under the base directory.
+    app = await startTestApp({ ...databases, env: {} });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('creates three SQLite files under ./data and seeds the sample orders table', async () => {
+    for (const file of ['control.sqlite', 'source.sqlite', 'archive.sqlite']) {
+      expect(existsSync(join(baseDir, 'data', file))).toBe(true);
+    }
+    const Database = (await import('better-sqlite3')).default;
+    const source = new Database(join(baseDir, 'data', 'source.sqlite'), { readonly: true });
+    const { count, oldest, newest } = source
+      .prepare('SELECT COUNT(*) AS count, MIN(created_at) AS oldest, MAX(created_at) AS newest FROM orders')
+      .get() as { count: number; oldest: string; newest: string };
+    source.close();
+    expect(count).toBeGreaterThanOrEqual(10_000);
+    const spanDays = (Date.parse(newest) - Date.parse(oldest)) / 86_400_000;
+    expect(spanDays).toBeGreaterThan(2 * 365);
+  });
+});

@@ -1,0 +1,87 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { AppConfig, buildAppConfig } from '../../src/config/app-config';
+import { TestDatabases } from './test-databases';
+
+export const TEST_ADMIN = { username: 'admin', password: 'admin-password-123' };
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-production-0123456789';
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly config: AppConfig;
+  /** Base URL of the listening server, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  /** A supertest agent on the real listening port (real HTTP, not an in-process shortcut). */
+  http(): TestAgent;
+  /** Logs in and returns the access token. */
+  login(username: string, password: string): Promise<string>;
+  adminToken(): Promise<string>;
+  /** Signs up a user, optionally grants tables (as admin), and returns a fresh token for them. */
+  createUser(username: string, tables?: string[], password?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real AppModule (everything production has: guards, pipes, filters, migrations) on the
+ * given databases and listens on a random port. `env` overrides configuration variables.
+ */
+export async function startTestApp(databases: TestDatabases, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = buildAppConfig(
+    {
+      NODE_ENV: 'test',
+      JWT_SECRET: TEST_JWT_SECRET,
+      SCHEDULER_ENABLED: 'false',
+      ADMIN_USERNAME: TEST_ADMIN.username,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+      AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+      ...databases.env,
+      ...env,
+    },
+    databases.baseDir,
+  );
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  const http = () => request(url.replace('[::1]', '127.0.0.1'));
+
+  const login = async (username: string, password: string): Promise<string> => {
+    const response = await http().post('/api/v1/auth/login').send({ username, password });
+    if (response.status !== 200) {
+      throw new Error(`login of ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    }
+    return response.body.access_token as string;
+  };
+  const adminToken = () => login(TEST_ADMIN.username, TEST_ADMIN.password);
+
+  return {
+    app,
+    config,
+    url,
+    http,
+    login,
+    adminToken,
+    createUser: async (username, tables = [], password = 'user-password-123') => {
+      const signup = await http().post('/api/v1/auth/signup').send({ username, password });
+      if (signup.status !== 201) {
+        throw new Error(`signup of ${username} failed: ${signup.status} ${JSON.stringify(signup.body)}`);
+      }
+      if (tables.length > 0) {
+        const granted = await http()
+          .put(`/api/v1/users/${username}/permissions`)
+          .set('Authorization', `Bearer ${await adminToken()}`)
+          .send({ tables });
+        if (granted.status !== 200) {
+          throw new Error(`grant to ${username} failed: ${granted.status} ${JSON.stringify(granted.body)}`);
+        }
+      }
+      return login(username, password);
+    },
+    close: () => app.close(),
+  };
+}
