@@ -31,6 +31,8 @@ export class AppConfig {
   readonly archiveBatchSize: number;
   /** Rate limit of login/signup: attempts per minute and client address. */
   readonly authRateLimitPerMinute: number;
+  /** Connection attempts per database at boot (3 s apart) before the service gives up. */
+  readonly databaseConnectAttempts: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -178,6 +180,7 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     },
     archiveBatchSize: integer('ARCHIVE_BATCH_SIZE', 1000, 1, 50000),
     authRateLimitPerMinute: integer('AUTH_RATE_LIMIT_PER_MINUTE', 10, 1, 100000),
+    databaseConnectAttempts: integer('DB_CONNECT_ATTEMPTS', 9, 1, 1000),
   });
 
   if (problems.length > 0) {

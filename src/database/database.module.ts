@@ -22,17 +22,26 @@ import { SampleDataSeeder } from './sample-data.seeder';
         ...controlDataSourceOptions(config.controlDb),
         name: CONTROL_DB,
         migrationsRun: true,
+        retryAttempts: config.databaseConnectAttempts,
       }),
     }),
     TypeOrmModule.forRootAsync({
       name: SOURCE_DB,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ ...dataDataSourceOptions(config.sourceDb), name: SOURCE_DB }),
+      useFactory: (config: AppConfig) => ({
+        ...dataDataSourceOptions(config.sourceDb),
+        name: SOURCE_DB,
+        retryAttempts: config.databaseConnectAttempts,
+      }),
     }),
     TypeOrmModule.forRootAsync({
       name: ARCHIVE_DB,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ ...dataDataSourceOptions(config.archiveDb), name: ARCHIVE_DB }),
+      useFactory: (config: AppConfig) => ({
+        ...dataDataSourceOptions(config.archiveDb),
+        name: ARCHIVE_DB,
+        retryAttempts: config.databaseConnectAttempts,
+      }),
     }),
   ],
   providers: [DataSourceRegistry, SampleDataSeeder],
