@@ -1,4 +1,13 @@
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { DatabaseHealthIndicator } from './database-health.indicator';
+import { HealthController } from './health.controller';
 
-@Module({})
+@Module({
+  // Terminus would log the whole result JSON on every failed probe; the indicator logs one line
+  // per database that is down instead.
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+  providers: [DatabaseHealthIndicator],
+})
 export class HealthModule {}

@@ -2,39 +2,54 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config';
-import { REDACTED_LOG_PATHS } from './redaction';
+import { REDACTED, REDACTED_LOG_PATHS, redactUrlQuery } from './redaction';
+import { configuredSecrets, createSecretScrubber } from './secret-scrubber';
 
 const UNLOGGED_PATHS = new Set(['/health', '/ready']);
 
+/** Request ids we accept from a caller (or a proxy); anything else is replaced by a fresh UUID. */
+const REQUEST_ID = /^[\w.-]{1,128}$/;
+
 /**
  * Structured JSON logs (pino) with a request id on every line. Secrets are removed at the logger,
- * so a careless `logger.log(obj)` cannot leak them; probes are not logged.
+ * so a careless `logger.log(obj)` cannot leak them: known fields are redacted, and every finished
+ * line is scrubbed of configured secret values and token-shaped text. Probes are not logged.
  */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
-          genReqId: (req: IncomingMessage, res) => {
-            const incoming = req.headers['x-request-id'];
-            const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-            res.setHeader('x-request-id', id);
-            return id;
-          },
-          autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.has((req.url ?? '').split('?')[0]) },
-          serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: req.url,
-            }),
-          },
-        },
-      }),
+      useFactory: (config: AppConfig) => {
+        const scrub = createSecretScrubber(configuredSecrets(config));
+        const stdout: DestinationStream = { write: (line: string) => process.stdout.write(scrub(line)) };
+        return {
+          pinoHttp: [
+            {
+              level: config.logLevel,
+              redact: { paths: REDACTED_LOG_PATHS, censor: REDACTED },
+              genReqId: (req: IncomingMessage, res) => {
+                const incoming = req.headers['x-request-id'];
+                const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+                res.setHeader('x-request-id', id);
+                return id;
+              },
+              autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.has((req.url ?? '').split('?')[0]) },
+              // Method, URL and status only: headers carry tokens and cookies, bodies carry passwords.
+              serializers: {
+                req: (req: { id: string; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: redactUrlQuery(req.url),
+                }),
+                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+              },
+            },
+            stdout,
+          ],
+        };
+      },
     }),
   ],
 })

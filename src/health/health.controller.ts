@@ -1,0 +1,31 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '../auth/decorators/public.decorator';
+import { DatabaseHealthIndicator } from './database-health.indicator';
+
+/** Probes for orchestrators: unauthenticated, unprefixed (see app.setup.ts), not request-logged. */
+@ApiTags('health')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly databases: DatabaseHealthIndicator,
+  ) {}
+
+  @Get('health')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process serves HTTP (touches no database)' })
+  liveness(): Promise<HealthCheckResult> {
+    // Deliberately no database check: a database outage must not get a healthy process restarted.
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: control, source and archive databases answer; 503 names those that do not' })
+  readiness(): Promise<HealthCheckResult> {
+    return this.health.check(this.databases.pingChecks());
+  }
+}
