@@ -21,7 +21,7 @@ export interface ThrowawayMariaDbOptions {
   /** 1 = durable commits (benchmarks); 2 = flush once a second (tests, faster). */
   flushLogAtTrxCommit?: 0 | 1 | 2;
   /** Extra `key=value` lines for the [mariadbd] section. */
-  extraSettings?: string[];
+  extraSettings?: readonly string[];
 }
 
 export interface ThrowawayMariaDb {

@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { PurgeEngine } from './purge-engine';
 
-@Module({})
+@Module({
+  providers: [PurgeEngine],
+  exports: [PurgeEngine],
+})
 export class PurgeModule {}

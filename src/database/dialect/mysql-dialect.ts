@@ -48,11 +48,14 @@ export class MysqlDialect implements SqlDialect {
     );
   }
 
-  keyInList(quotedKeyColumns: readonly string[], rowCount: number): string {
+  keyInList(quotedKeyColumns: readonly string[], placeholders: readonly string[], rowCount: number): string {
     if (quotedKeyColumns.length === 1) {
-      return `${quotedKeyColumns[0]} IN (${new Array(rowCount).fill('?').join(', ')})`;
+      return `${quotedKeyColumns[0]} IN (${new Array(rowCount).fill(placeholders[0]).join(', ')})`;
     }
-    return `(${quotedKeyColumns.join(', ')}) IN (${placeholderRows(quotedKeyColumns.length, rowCount)})`;
+    // OR of equalities rather than a row-value IN list: every MariaDB/MySQL version turns it into
+    // primary-key ranges.
+    const one = `(${quotedKeyColumns.map((column, i) => `${column} = ${placeholders[i]}`).join(' AND ')})`;
+    return `(${new Array(rowCount).fill(one).join(' OR ')})`;
   }
 
   formatTimestamp(instant: Date): string {

@@ -34,26 +34,14 @@ export interface SqlDialect {
     rowCount: number,
   ): string;
 
-  /** `key IN (…)` for `rowCount` keys, composite keys included; parameters flattened key by key. */
-  keyInList(quotedKeyColumns: readonly string[], rowCount: number): string;
+  /**
+   * `key IN (…)` for `rowCount` keys, composite keys included, given each key column's quoted name
+   * and placeholder (`?` or e.g. `CAST(? AS DECIMAL(12,2))`); parameters flattened key by key.
+   */
+  keyInList(quotedKeyColumns: readonly string[], placeholders: readonly string[], rowCount: number): string;
 
   /** Formats a UTC instant as the literal the engine compares date columns with. */
   formatTimestamp(instant: Date): string;
-}
-
-/** `(a > ?) OR (a = ? AND b > ?) …`: strictly after a composite key, in key order, usable by a range scan. */
-export function keysetAfter(quotedKeyColumns: readonly string[]): {
-  sql: string;
-  params: (lastKey: readonly unknown[]) => unknown[];
-} {
-  const clauses = quotedKeyColumns.map((column, index) => {
-    const equalities = quotedKeyColumns.slice(0, index).map((previous) => `${previous} = ?`);
-    return `(${[...equalities, `${column} > ?`].join(' AND ')})`;
-  });
-  return {
-    sql: clauses.length === 1 ? clauses[0] : `(${clauses.join(' OR ')})`,
-    params: (lastKey) => quotedKeyColumns.flatMap((_, index) => lastKey.slice(0, index + 1)),
-  };
 }
 
 /** `(?, ?, …)` repeated `rowCount` times, comma-separated. */

@@ -42,11 +42,12 @@ export class SqliteDialect implements SqlDialect {
     );
   }
 
-  keyInList(quotedKeyColumns: readonly string[], rowCount: number): string {
+  keyInList(quotedKeyColumns: readonly string[], placeholders: readonly string[], rowCount: number): string {
     if (quotedKeyColumns.length === 1) {
-      return `${quotedKeyColumns[0]} IN (${new Array(rowCount).fill('?').join(', ')})`;
+      return `${quotedKeyColumns[0]} IN (${new Array(rowCount).fill(placeholders[0]).join(', ')})`;
     }
-    return `(${quotedKeyColumns.join(', ')}) IN (VALUES ${placeholderRows(quotedKeyColumns.length, rowCount)})`;
+    const row = `(${placeholders.join(', ')})`;
+    return `(${quotedKeyColumns.join(', ')}) IN (VALUES ${new Array(rowCount).fill(row).join(', ')})`;
   }
 
   formatTimestamp(instant: Date): string {

@@ -1,0 +1,200 @@
+import { Injectable } from '@nestjs/common';
+import { SqlClient, SqlSession } from '../database/sql-client';
+import { inspectTable } from '../database/schema/schema-inspector';
+import { TableSchema } from '../database/schema/table-schema';
+import { policyProblems } from '../policy/policy-rules';
+import { ArchiveTableManager } from './archive-table-manager';
+import { ArchivalHooks, BatchMover } from './batch-mover';
+import { BatchStep, runBatchLoop } from './batch-loop';
+import { BatchStatements } from './batch-statements';
+import { CopyMover } from './copy-mover';
+import { EngineError, ForeignKeyBlockedError } from './engine-errors';
+import { EngineRunOptions, EngineRunResult } from './engine.types';
+import { selectionPredicate } from './row-selection';
+import { ServerSideMover } from './server-side-mover';
+import { shareServer } from './same-server';
+
+export type TransferMode = 'auto' | 'copy' | 'server-side';
+
+export interface ArchivalRunOptions extends EngineRunOptions {
+  /** Exact cutoff literal instead of `now - archiveAfterDays` (benchmarks compare movers on one cutoff). */
+  archiveCutoff?: string;
+  /**
+   * `auto` (default) moves rows inside the server when source and archive share a MySQL/MariaDB
+   * server, and through this process otherwise; the other values force one path.
+   */
+  transfer?: TransferMode;
+  hooks?: ArchivalHooks;
+}
+
+/** Keys reported on a run when a foreign key blocks them (the count is always reported). */
+const MAX_REPORTED_BLOCKED_KEYS = 100;
+
+/**
+ * Moves a policy's old rows from the source to the archive, batch by batch, with the archival
+ * protocol (see docs/decisions/002-archival-protocol.md). Reads no configuration: everything
+ * arrives in the options, so the server, the CLI and benchmarks run it alike.
+ */
+@Injectable()
+export class ArchivalEngine {
+  constructor(private readonly tables: ArchiveTableManager = new ArchiveTableManager()) {}
+
+  async run(options: ArchivalRunOptions): Promise<EngineRunResult> {
+    const { policy, source, archive } = options;
+    const now = options.now ?? new Date();
+    const cutoff =
+      options.archiveCutoff ??
+      source.dialect.formatTimestamp(new Date(now.getTime() - policy.archiveAfterDays * 86_400_000));
+    const table = await source.withSession((session) => inspectTable(session, source.schema, policy.tableName));
+    const problems = policyProblems(policy, table);
+    if (problems.length > 0 || !table) {
+      throw new EngineError(
+        `the policy for "${policy.tableName}" no longer matches the source table: ${problems.join('; ')}`,
+      );
+    }
+    const selection = selectionPredicate(source.dialect, policy.dateColumn, cutoff, policy.criteria);
+    const statements = new BatchStatements(source.dialect, table, source.schema, archive.schema, selection);
+
+    if (options.dryRun) {
+      return this.dryRun(options, table, statements, cutoff);
+    }
+    await this.tables.ensure(archive, table, policy.dateColumn);
+    const serverSide = await this.useServerSide(options, source, archive, table.name);
+    const details: Record<string, unknown> = {
+      archiveCutoff: cutoff,
+      transfer: serverSide ? 'server-side' : 'copy',
+      keyColumns: table.primaryKey,
+    };
+    const archivedAt = () => archive.dialect.formatTimestamp(new Date());
+
+    const blocked: unknown[][] = [];
+    const loop = await source.withSession(async (sourceSession) => {
+      const moveWith = async (mover: BatchMover) =>
+        runBatchLoop((after, limit) => this.step(mover, after, limit, blocked), options);
+      if (serverSide) {
+        return moveWith(new ServerSideMover(statements, sourceSession, options.runId, archivedAt, options.hooks));
+      }
+      return archive.withSession((archiveSession) =>
+        moveWith(new CopyMover(statements, sourceSession, archiveSession, options.runId, archivedAt, options.hooks)),
+      );
+    });
+    details.lastKey = loop.lastKey;
+    if (blocked.length > 0) {
+      details.blockedKeyCount = blocked.length;
+      details.blockedKeys = blocked.slice(0, MAX_REPORTED_BLOCKED_KEYS);
+    }
+    return {
+      rows: loop.rows,
+      batches: loop.batches,
+      stopReason: loop.stopReason,
+      dryRun: false,
+      details,
+      problem:
+        blocked.length > 0
+          ? `${blocked.length} rows of "${table.name}" were not archived because rows of other tables still reference them ` +
+            `(foreign key); they stay in the source, everything else was archived. First keys: ` +
+            JSON.stringify(blocked.slice(0, 10).map((key) => (key.length === 1 ? key[0] : key)))
+          : null,
+    };
+  }
+
+  /** One batch; when a foreign key blocks its delete, the rows that can move still move. */
+  private async step(
+    mover: BatchMover,
+    after: unknown[] | null,
+    limit: number,
+    blocked: unknown[][],
+  ): Promise<BatchStep | null> {
+    try {
+      const moved = await mover.next(after, limit);
+      return moved && { rows: moved.moved, lastKey: moved.keys[moved.keys.length - 1] };
+    } catch (error) {
+      if (!(error instanceof ForeignKeyBlockedError)) {
+        throw error;
+      }
+      const rows = await this.isolateBlocked(mover, error.keys, blocked);
+      return { rows, lastKey: error.keys[error.keys.length - 1] };
+    }
+  }
+
+  /**
+   * Bisects a batch whose delete hit a foreign key: halves that delete cleanly are moved, single
+   * rows that still fail are recorded as blocked. k blocked rows cost about k·log2(batch) retries.
+   */
+  private async isolateBlocked(mover: BatchMover, keys: unknown[][], blocked: unknown[][]): Promise<number> {
+    if (keys.length === 1) {
+      try {
+        return (await mover.only(keys)).moved;
+      } catch (error) {
+        if (error instanceof ForeignKeyBlockedError) {
+          blocked.push(keys[0]);
+          return 0;
+        }
+        throw error;
+      }
+    }
+    const middle = Math.ceil(keys.length / 2);
+    let moved = 0;
+    for (const half of [keys.slice(0, middle), keys.slice(middle)]) {
+      try {
+        moved += (await mover.only(half)).moved;
+      } catch (error) {
+        if (!(error instanceof ForeignKeyBlockedError)) {
+          throw error;
+        }
+        moved += await this.isolateBlocked(mover, half, blocked);
+      }
+    }
+    return moved;
+  }
+
+  private async dryRun(
+    options: ArchivalRunOptions,
+    table: TableSchema,
+    statements: BatchStatements,
+    cutoff: string,
+  ): Promise<EngineRunResult> {
+    const plan = await options.archive.withSession((session) =>
+      this.tables.plan(session, options.archive.schema, table, options.policy.dateColumn),
+    );
+    if (plan.problems.length > 0) {
+      throw new EngineError(
+        `the archive table "${table.name}" cannot receive the source rows: ${plan.problems.join('; ')}`,
+      );
+    }
+    const count = statements.countQualifying();
+    const rows = await options.source.withSession((session) => countRows(session, count.sql, count.params));
+    return {
+      rows,
+      batches: Math.ceil(rows / options.batchSize),
+      stopReason: 'completed',
+      dryRun: true,
+      details: { archiveCutoff: cutoff, archiveTableExists: plan.exists, schemaChanges: plan.statements },
+      problem: null,
+    };
+  }
+
+  private async useServerSide(
+    options: ArchivalRunOptions,
+    source: SqlClient,
+    archive: SqlClient,
+    table: string,
+  ): Promise<boolean> {
+    const mode = options.transfer ?? 'auto';
+    if (mode === 'copy') {
+      return false;
+    }
+    const shared = await shareServer(source, archive, table);
+    if (mode === 'server-side' && !shared) {
+      throw new EngineError(
+        'server-side transfer needs source and archive on the same MySQL/MariaDB server, reachable with the source login',
+      );
+    }
+    return shared;
+  }
+}
+
+export async function countRows(session: SqlSession, sql: string, params: unknown[]): Promise<number> {
+  const [row] = await session.query<{ n: unknown }>(sql, params);
+  return Number(row.n);
+}

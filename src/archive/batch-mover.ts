@@ -1,0 +1,27 @@
+/** One batch moved from the source to the archive, committed on both sides. */
+export interface MovedBatch {
+  /** Rows now in the archive and gone from the source. */
+  moved: number;
+  /** Keys of those rows, in key order. */
+  keys: unknown[][];
+}
+
+/**
+ * Moves batches of rows with the archival protocol: lock and read, copy, verify, delete, commit
+ * the archive, then the source. Throws ForeignKeyBlockedError (with the keys it tried) when the
+ * delete hits a foreign key; everything is rolled back in that case.
+ */
+export interface BatchMover {
+  /** The next batch of up to `limit` qualifying rows after `after`; null when none is left. */
+  next(after: readonly unknown[] | null, limit: number): Promise<MovedBatch | null>;
+  /** The qualifying rows among `keys` (rows that no longer qualify are skipped). */
+  only(keys: readonly unknown[][]): Promise<MovedBatch>;
+}
+
+/** Test seams: where a crash or a concurrent change can be injected into the protocol. */
+export interface ArchivalHooks {
+  /** After the batch's rows are read and locked, before anything is written. */
+  afterRead?(batch: number, keys: unknown[][]): Promise<void> | void;
+  /** After the archive commit, before the source commit: the window a crash test aims at. */
+  afterArchiveCommit?(batch: number, keys: unknown[][]): Promise<void> | void;
+}

@@ -1,0 +1,81 @@
+import { ChecksumAccumulator, RowSetChecksum, formatChecksum, sameChecksum } from '../database/row-checksum';
+import { SqlSession } from '../database/sql-client';
+import { BatchStatements } from './batch-statements';
+import { EngineError, ForeignKeyBlockedError, VerificationError, isForeignKeyViolation } from './engine-errors';
+
+/** Steps of the archival protocol shared by both movers. */
+
+/** Sums the per-row digests the source computed (column `digestPosition` of each row). */
+export function digestChecksum(rows: readonly unknown[][], digestPosition: number): RowSetChecksum {
+  const accumulator = new ChecksumAccumulator();
+  for (const row of rows) {
+    accumulator.addHexDigest(String(row[digestPosition]));
+  }
+  return accumulator.result();
+}
+
+/**
+ * Step 3: the archive (seen through `session`, inside the open transaction) holds every key of the
+ * batch with content identical to what the source held when the batch was locked.
+ */
+export async function verifyArchiveCopy(
+  session: SqlSession,
+  statements: BatchStatements,
+  keys: unknown[][],
+  expected: RowSetChecksum,
+): Promise<void> {
+  const query = statements.archiveChecksum(keys);
+  const [row] = await session.query<{ count: unknown; sum_high: unknown; sum_low: unknown }>(query.sql, query.params);
+  const actual: RowSetChecksum = {
+    count: Number(row.count),
+    sumHigh: String(row.sum_high),
+    sumLow: String(row.sum_low),
+  };
+  if (!sameChecksum(actual, expected)) {
+    throw new VerificationError(
+      `verification failed: the archive copy of ${keys.length} rows differs from the source ` +
+        `(source ${formatChecksum(expected)}, archive ${formatChecksum(actual)}); nothing was deleted`,
+    );
+  }
+}
+
+/**
+ * Step 4: deletes exactly the copied keys (an IN list, never a range). Any other affected count
+ * means the rows changed under us: the caller rolls both transactions back.
+ */
+export async function deleteCopiedRows(
+  session: SqlSession,
+  statements: BatchStatements,
+  keys: unknown[][],
+): Promise<void> {
+  const perStatement = Math.max(1, Math.floor(statements.dialect.maxBindParameters / statements.key.width));
+  let deleted = 0;
+  try {
+    for (let i = 0; i < keys.length; i += perStatement) {
+      const statement = statements.deleteKeys(keys.slice(i, i + perStatement));
+      deleted += (await session.execute(statement.sql, statement.params)).affectedRows;
+    }
+  } catch (error) {
+    if (isForeignKeyViolation(error)) {
+      throw new ForeignKeyBlockedError(keys, error);
+    }
+    throw error;
+  }
+  if (deleted !== keys.length) {
+    throw new EngineError(
+      `the source delete removed ${deleted} rows where ${keys.length} were copied; the batch was rolled back`,
+    );
+  }
+}
+
+/**
+ * Rolls back after a failure without hiding it: if the connection itself is gone, the database
+ * rolls the transaction back anyway, and the original error is the one worth reporting.
+ */
+export async function rollbackQuietly(session: SqlSession): Promise<void> {
+  try {
+    await session.rollback();
+  } catch {
+    // see above
+  }
+}

@@ -1,0 +1,138 @@
+import { SqlDialect } from '../database/dialect/sql-dialect';
+import { TableSchema } from '../database/schema/table-schema';
+import { ARCHIVED_AT, ARCHIVE_RUN_ID } from './archive-ddl';
+import { KeyColumns } from './key-columns';
+import { SqlFragment } from './row-selection';
+
+/**
+ * The SQL of one archival run, built once from the live schema: which source rows a batch takes,
+ * how their copies are written, verified and the originals deleted.
+ */
+export class BatchStatements {
+  readonly key: KeyColumns;
+  readonly sourceTable: string;
+  readonly archiveTable: string;
+  readonly columns: string[];
+  readonly quotedColumns: string[];
+  /** Source columns then archived_at, archive_run_id: the archive insert column list. */
+  readonly archiveColumns: string[];
+  /** Positions of the key columns within `columns`. */
+  readonly keyPositions: number[];
+
+  constructor(
+    readonly dialect: SqlDialect,
+    table: TableSchema,
+    sourceSchema: string,
+    archiveSchema: string,
+    readonly selection: SqlFragment,
+  ) {
+    const q = (name: string) => dialect.quoteIdentifier(name);
+    this.key = new KeyColumns(dialect, table);
+    this.sourceTable = dialect.qualifiedTable(sourceSchema, table.name);
+    this.archiveTable = dialect.qualifiedTable(archiveSchema, table.name);
+    this.columns = table.columns.map((column) => column.name);
+    this.quotedColumns = this.columns.map(q);
+    this.archiveColumns = [...this.quotedColumns, q(ARCHIVED_AT), q(ARCHIVE_RUN_ID)];
+    this.keyPositions = this.key.names.map((name) => this.columns.indexOf(name));
+  }
+
+  /**
+   * Selects (and on MySQL locks) the next `limit` qualifying rows after `after` in key order, each
+   * with the row digest the source database computes. `what` is the select list.
+   */
+  nextBatch(what: string, after: readonly unknown[] | null, limit: number): SqlFragment {
+    const keyset = after ? ` AND ${this.key.after()}` : '';
+    return {
+      sql:
+        `SELECT ${what} FROM ${this.sourceTable}${this.primaryKeyHint()} WHERE ${this.selection.sql}${keyset} ` +
+        `ORDER BY ${this.key.orderBy()} LIMIT ${Math.floor(limit)}${this.dialect.lockingReadSuffix}`,
+      params: [...this.selection.params, ...(after ? this.key.afterParams(after) : [])],
+    };
+  }
+
+  /** The same, restricted to given keys (used to isolate rows a foreign key blocks). */
+  keyedBatch(what: string, keys: readonly unknown[][]): SqlFragment {
+    return {
+      sql:
+        `SELECT ${what} FROM ${this.sourceTable} WHERE ${this.selection.sql} AND ${this.key.inList(keys.length)} ` +
+        `ORDER BY ${this.key.orderBy()}${this.dialect.lockingReadSuffix}`,
+      params: [...this.selection.params, ...this.keyParams(keys)],
+    };
+  }
+
+  /** Full rows plus their digest: what the copy protocol reads. */
+  get rowsWithDigest(): string {
+    return `${this.quotedColumns.join(', ')}, ${this.dialect.rowDigestExpression(this.quotedColumns)}`;
+  }
+
+  /** Key columns plus the row digest: what the server-side protocol reads. */
+  get keysWithDigest(): string {
+    return `${this.key.quoted.join(', ')}, ${this.dialect.rowDigestExpression(this.quotedColumns)}`;
+  }
+
+  keyOf(row: readonly unknown[]): unknown[] {
+    return this.keyPositions.map((position) => row[position]);
+  }
+
+  keyParams(keys: readonly unknown[][]): unknown[] {
+    return keys.flatMap((key) => this.key.params(key));
+  }
+
+  /** Checksum of the archive copies of these keys (over the source columns only). */
+  archiveChecksum(keys: readonly unknown[][]): SqlFragment {
+    return {
+      sql: this.dialect.checksumQuery(this.archiveTable, this.quotedColumns, this.key.inList(keys.length)),
+      params: this.keyParams(keys),
+    };
+  }
+
+  /** Checksum of the source rows of these keys. */
+  sourceChecksum(keys: readonly unknown[][]): SqlFragment {
+    return {
+      sql: this.dialect.checksumQuery(this.sourceTable, this.quotedColumns, this.key.inList(keys.length)),
+      params: this.keyParams(keys),
+    };
+  }
+
+  deleteKeys(keys: readonly unknown[][]): SqlFragment {
+    return {
+      sql: `DELETE FROM ${this.sourceTable} WHERE ${this.key.inList(keys.length)}`,
+      params: this.keyParams(keys),
+    };
+  }
+
+  upsertRows(rowCount: number): string {
+    return this.dialect.upsertStatement(this.archiveTable, this.archiveColumns, this.key.quoted, rowCount);
+  }
+
+  /** Server-side copy: the archive row is built from the source row inside the database. */
+  upsertSelect(keys: readonly unknown[][], archivedAt: string, runId: number): SqlFragment {
+    const updates = this.quotedColumns
+      .filter((column) => !this.key.quoted.includes(column))
+      .concat(this.archiveColumns.slice(-2))
+      .map((column) => `${column} = VALUES(${column})`);
+    return {
+      sql:
+        `INSERT INTO ${this.archiveTable} (${this.archiveColumns.join(', ')}) ` +
+        `SELECT ${this.quotedColumns.join(', ')}, ?, ? FROM ${this.sourceTable} WHERE ${this.key.inList(keys.length)} ` +
+        `ON DUPLICATE KEY UPDATE ${updates.join(', ')}`,
+      params: [archivedAt, runId, ...this.keyParams(keys)],
+    };
+  }
+
+  /** Rows the policy would archive now (previews and dry runs). */
+  countQualifying(): SqlFragment {
+    return {
+      sql: `SELECT COUNT(*) AS n FROM ${this.sourceTable} WHERE ${this.selection.sql}`,
+      params: this.selection.params,
+    };
+  }
+
+  /**
+   * MySQL may otherwise walk the date index and sort every old row to find the first batch in key
+   * order; the primary key gives the batch directly, like pt-archiver's FORCE INDEX(PRIMARY).
+   */
+  private primaryKeyHint(): string {
+    return this.dialect.engine === 'mysql' ? ' FORCE INDEX (PRIMARY)' : '';
+  }
+}

@@ -1,0 +1,58 @@
+import { Criterion } from '../policy/entities/policy.entity';
+import { SqlClient } from '../database/sql-client';
+
+/** What an engine needs to know about a policy (the Policy entity satisfies it). */
+export interface PolicySpec {
+  tableName: string;
+  dateColumn: string;
+  archiveAfterDays: number;
+  deleteAfterDays: number;
+  criteria: Criterion[];
+}
+
+/** Progress after each committed batch. */
+export interface BatchProgress {
+  /** Rows moved (archive) or deleted (purge) so far in this run. */
+  rows: number;
+  batches: number;
+  /** Primary key of the last row handled, in key-column order. */
+  lastKey: unknown[] | null;
+}
+
+export type StopReason = 'completed' | 'aborted' | 'max-runtime';
+
+/** Options common to both engines. Engines read no config: everything arrives here. */
+export interface EngineRunOptions {
+  policy: PolicySpec;
+  source: SqlClient;
+  archive: SqlClient;
+  /** Recorded in the archive's `archive_run_id`. */
+  runId: number;
+  batchSize: number;
+  /** Count and report what would happen, change nothing. */
+  dryRun?: boolean;
+  /** Pause between batches, to leave room for production traffic. */
+  sleepBetweenBatchesMs?: number;
+  /** Stop (after the current batch) once the run has lasted this long. */
+  maxRuntimeMs?: number;
+  /** Abort: the current batch finishes (or rolls back), then the run stops cleanly. */
+  signal?: AbortSignal;
+  /** Awaited after each committed batch: progress records and lease renewal happen here. */
+  onBatch?: (progress: BatchProgress) => Promise<void> | void;
+  /** The run's "now"; cutoffs are computed from it once per run. Defaults to the current time. */
+  now?: Date;
+}
+
+export interface EngineRunResult {
+  rows: number;
+  batches: number;
+  stopReason: StopReason;
+  dryRun: boolean;
+  /** Facts for the run record: cutoff, key used, rows expected, blocked keys, timings… */
+  details: Record<string, unknown>;
+  /**
+   * Set when the run went through but left work undone for a reason a DBA must act on (rows a
+   * foreign key still references): the run is recorded as failed with this message.
+   */
+  problem: string | null;
+}

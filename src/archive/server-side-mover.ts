@@ -1,0 +1,60 @@
+import { SqlSession } from '../database/sql-client';
+import { ArchivalHooks, BatchMover, MovedBatch } from './batch-mover';
+import { deleteCopiedRows, digestChecksum, rollbackQuietly, verifyArchiveCopy } from './batch-protocol';
+import { BatchStatements } from './batch-statements';
+import { SqlFragment } from './row-selection';
+
+/**
+ * The protocol when source and archive live on the same MySQL/MariaDB server: the copy is an
+ * `INSERT … SELECT` inside the server, and copy, verification and delete share ONE transaction, so
+ * a batch is moved atomically and no row ever travels through this process.
+ */
+export class ServerSideMover implements BatchMover {
+  private batchNumber = 0;
+
+  constructor(
+    private readonly statements: BatchStatements,
+    private readonly session: SqlSession,
+    private readonly runId: number,
+    private readonly archivedAt: () => string,
+    private readonly hooks: ArchivalHooks = {},
+  ) {}
+
+  async next(after: readonly unknown[] | null, limit: number): Promise<MovedBatch | null> {
+    const moved = await this.move(this.statements.nextBatch(this.statements.keysWithDigest, after, limit));
+    return moved.keys.length === 0 ? null : moved;
+  }
+
+  only(keys: readonly unknown[][]): Promise<MovedBatch> {
+    return this.move(this.statements.keyedBatch(this.statements.keysWithDigest, keys));
+  }
+
+  private async move(select: SqlFragment): Promise<MovedBatch> {
+    const batch = ++this.batchNumber;
+    const s = this.statements;
+    await this.session.begin();
+    try {
+      const rows = await this.session.queryArrays(select.sql, select.params);
+      if (rows.length === 0) {
+        await this.session.rollback();
+        return { moved: 0, keys: [] };
+      }
+      const width = s.key.width;
+      const keys = rows.map((row) => row.slice(0, width));
+      const sourceChecksum = digestChecksum(rows, width);
+      await this.hooks.afterRead?.(batch, keys);
+
+      const copy = s.upsertSelect(keys, this.archivedAt(), this.runId);
+      await this.session.execute(copy.sql, copy.params);
+      await verifyArchiveCopy(this.session, s, keys, sourceChecksum);
+      await deleteCopiedRows(this.session, s, keys);
+      // One commit covers both tables: there is no window between an archive and a source commit.
+      await this.hooks.afterArchiveCommit?.(batch, keys);
+      await this.session.commit();
+      return { moved: rows.length, keys };
+    } catch (error) {
+      await rollbackQuietly(this.session);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { ArchivalEngine } from '../src/archive/archival-engine';
+import { EngineClients, daysAgo, openEngineClients, policyFor, tableContent } from './support/engine-fixtures';
+import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
+
+const COLUMNS = ['id', 'customer_id', 'note', 'created_at'];
+
+describeEachEngine('ArchivalEngine moves old rows', (engine) => {
+  let databases: TestDatabases;
+  let clients: EngineClients;
+
+  beforeAll(async () => {
+    databases = await createTestDatabases(engine);
+    clients = await openEngineClients(databases);
+  });
+
+  afterAll(async () => {
+    await clients?.close();
+    await databases?.drop();
+  });
+
+  beforeEach(async () => {
+    await databases.source('DROP TABLE IF EXISTS orders');
+    await databases.archive('DROP TABLE IF EXISTS orders');
+    await databases.source(
+      engine === 'mysql'
+        ? 'CREATE TABLE orders (id BIGINT PRIMARY KEY AUTO_INCREMENT, customer_id INT NOT NULL, note VARCHAR(100), created_at DATETIME(6), KEY (created_at))'
+        : 'CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, note TEXT, created_at DATETIME)',
+    );
+    const rows: unknown[] = [];
+    for (let id = 1; id <= 2500; id++) {
+      // ids 1..2000 are old (40-60 days), 2001..2500 recent; every 100th row has no date at all.
+      const date = id % 100 === 0 ? null : daysAgo(id <= 2000 ? 60 - (id % 20) : 5);
+      rows.push(id, id % 7, id % 3 ? `note ${id} ☕ "q"` : null, date);
+    }
+    await databases.source(
+      `INSERT INTO orders (id, customer_id, note, created_at) VALUES ${new Array(2500).fill('(?, ?, ?, ?)').join(', ')}`,
+      rows,
+    );
+  });
+
+  it('archives exactly the rows older than the cutoff, in batches, with identical content', async () => {
+    const before = await tableContent(databases.source, 'orders', COLUMNS, engine);
+    const progress: number[] = [];
+    const result = await new ArchivalEngine().run({
+      policy: policyFor('orders'),
+      source: clients.source,
+      archive: clients.archive,
+      runId: 7,
+      batchSize: 300,
+      onBatch: (p) => {
+        progress.push(p.rows);
+      },
+    });
+    // 2000 old rows, minus the 20 whose date is NULL (never archived).
+    expect(result.rows).toBe(1980);
+    expect(result.batches).toBe(7);
+    expect(result.stopReason).toBe('completed');
+    expect(progress).toEqual([300, 600, 900, 1200, 1500, 1800, 1980]);
+
+    const archived = await tableContent(databases.archive, 'orders', COLUMNS, engine);
+    const remaining = await tableContent(databases.source, 'orders', COLUMNS, engine);
+    expect(archived).toHaveLength(1980);
+    expect(remaining).toHaveLength(520);
+    expect([...archived, ...remaining].sort()).toEqual(before);
+    const runIds = await databases.archive<{ run: unknown }>('SELECT DISTINCT archive_run_id AS run FROM orders');
+    expect(runIds.map((r) => Number(r.run))).toEqual([7]);
+  });
+
+  it('changes nothing in a dry run and reports how many rows would move', async () => {
+    const before = await tableContent(databases.source, 'orders', COLUMNS, engine);
+    const result = await new ArchivalEngine().run({
+      policy: policyFor('orders'),
+      source: clients.source,
+      archive: clients.archive,
+      runId: 1,
+      batchSize: 500,
+      dryRun: true,
+    });
+    expect(result).toMatchObject({ rows: 1980, batches: 4, dryRun: true });
+    expect(await tableContent(databases.source, 'orders', COLUMNS, engine)).toEqual(before);
+  });
+
+  it('stops after the current batch when aborted', async () => {
+    const controller = new AbortController();
+    const result = await new ArchivalEngine().run({
+      policy: policyFor('orders'),
+      source: clients.source,
+      archive: clients.archive,
+      runId: 1,
+      batchSize: 100,
+      signal: controller.signal,
+      onBatch: (p) => {
+        if (p.batches === 3) {
+          controller.abort();
+        }
+      },
+    });
+    expect(result).toMatchObject({ rows: 300, batches: 3, stopReason: 'aborted' });
+    const [{ n }] = await databases.archive<{ n: unknown }>('SELECT COUNT(*) AS n FROM orders');
+    expect(Number(n)).toBe(300);
+  });
+});
