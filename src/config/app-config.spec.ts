@@ -1,0 +1,235 @@
+import { resolve } from 'node:path';
+import { AppConfig, ConfigValidationError, Environment, buildAppConfig, parseDuration } from './app-config';
+
+const BASE_DIR = '/srv/das';
+
+/** The problems buildAppConfig reports for `env`, or fails the test if it accepts it. */
+function problemsOf(env: Environment): string[] {
+  try {
+    buildAppConfig(env, BASE_DIR);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  throw new Error(`configuration was accepted: ${JSON.stringify(env)}`);
+}
+
+describe('buildAppConfig', () => {
+  describe('with an empty environment', () => {
+    let config: AppConfig;
+    beforeAll(() => (config = buildAppConfig({}, BASE_DIR)));
+
+    it('uses the embedded SQLite databases under ./data of the base directory and seeds the sample', () => {
+      expect(config.controlDb).toEqual({ engine: 'sqlite', path: resolve(BASE_DIR, 'data/control.sqlite') });
+      expect(config.sourceDb).toEqual({ engine: 'sqlite', path: resolve(BASE_DIR, 'data/source.sqlite') });
+      expect(config.archiveDb).toEqual({ engine: 'sqlite', path: resolve(BASE_DIR, 'data/archive.sqlite') });
+      expect(config.embeddedDefault).toBe(true);
+      expect(config.seedSampleData).toBe(true);
+    });
+
+    it('applies the documented defaults', () => {
+      expect(config).toMatchObject({
+        nodeEnv: 'development',
+        isProduction: false,
+        port: 3000,
+        logLevel: 'info',
+        allowSignup: true,
+        bootstrapAdmin: null,
+        scheduler: { enabled: true, archivalCron: '0 2 * * *', purgeCron: '0 3 * * *' },
+        archiveBatchSize: 1000,
+        authRateLimitPerMinute: 10,
+        databaseConnectAttempts: 9,
+      });
+      expect(config.jwt.expiresInSeconds).toBe(3600);
+    });
+
+    it('makes a random JWT secret per boot and says so', () => {
+      expect(config.jwt.secretGenerated).toBe(true);
+      expect(config.jwt.secret.length).toBeGreaterThanOrEqual(32);
+      expect(buildAppConfig({}, BASE_DIR).jwt.secret).not.toBe(config.jwt.secret);
+    });
+  });
+
+  it('reads every variable of the contract (and the additions)', () => {
+    const config = buildAppConfig(
+      {
+        NODE_ENV: 'production',
+        PORT: '8080',
+        LOG_LEVEL: 'debug',
+        CONTROL_DB_URL: 'mysql://das:control%40pw@db1:3307/das_control',
+        SOURCE_DB_URL: 'mariadb://reader:src-pw@db2/das_source?ssl=Amazon%20RDS',
+        ARCHIVE_DB_URL: 'mysql://writer:arc-pw@db3:3306/das_archive',
+        JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+        JWT_EXPIRES_IN: '30m',
+        ALLOW_SIGNUP: 'false',
+        ADMIN_USERNAME: 'root-admin',
+        ADMIN_PASSWORD: 'admin-password-1',
+        ARCHIVAL_JOB_CRON: '*/5 * * * *',
+        PURGE_JOB_CRON: '0 4 * * 0',
+        SCHEDULER_ENABLED: 'no',
+        ARCHIVE_BATCH_SIZE: '250',
+        AUTH_RATE_LIMIT_PER_MINUTE: '30',
+        DB_CONNECT_ATTEMPTS: '2',
+      },
+      BASE_DIR,
+    );
+    expect(config).toMatchObject({
+      nodeEnv: 'production',
+      isProduction: true,
+      port: 8080,
+      logLevel: 'debug',
+      embeddedDefault: false,
+      seedSampleData: false,
+      allowSignup: false,
+      bootstrapAdmin: { username: 'root-admin', password: 'admin-password-1' },
+      scheduler: { enabled: false, archivalCron: '*/5 * * * *', purgeCron: '0 4 * * 0' },
+      archiveBatchSize: 250,
+      authRateLimitPerMinute: 30,
+      databaseConnectAttempts: 2,
+      jwt: { secret: 'a-production-secret-of-at-least-32-chars', secretGenerated: false, expiresInSeconds: 1800 },
+    });
+    expect(config.controlDb).toEqual({
+      engine: 'mysql',
+      host: 'db1',
+      port: 3307,
+      user: 'das',
+      password: 'control@pw',
+      database: 'das_control',
+      options: {},
+    });
+    expect(config.sourceDb).toMatchObject({ host: 'db2', port: 3306, user: 'reader', options: { ssl: 'Amazon RDS' } });
+    expect(config.archiveDb).toMatchObject({ host: 'db3', database: 'das_archive' });
+  });
+
+  it('keeps the sample seeding off only when SOURCE_DB_URL is given', () => {
+    const config = buildAppConfig({ CONTROL_DB_URL: 'sqlite:./c.sqlite' }, BASE_DIR);
+    expect(config.embeddedDefault).toBe(false);
+    expect(config.seedSampleData).toBe(true);
+    expect(config.controlDb).toEqual({ engine: 'sqlite', path: resolve(BASE_DIR, 'c.sqlite') });
+  });
+
+  it('treats blank values as unset', () => {
+    expect(buildAppConfig({ PORT: '  ', JWT_EXPIRES_IN: '' }, BASE_DIR)).toMatchObject({ port: 3000 });
+  });
+
+  it.each([
+    ['true', true],
+    ['YES', true],
+    ['1', true],
+    ['on', true],
+    ['false', false],
+    ['No', false],
+    ['0', false],
+    ['off', false],
+  ])('reads the boolean %p as %p', (raw, expected) => {
+    expect(buildAppConfig({ SCHEDULER_ENABLED: raw, ALLOW_SIGNUP: raw }, BASE_DIR)).toMatchObject({
+      allowSignup: expected,
+      scheduler: { enabled: expected },
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT must be an integer from 0 to 65535 \(got "abc"\)/],
+    ['PORT', '70000', /PORT must be an integer/],
+    ['ARCHIVE_BATCH_SIZE', '0', /ARCHIVE_BATCH_SIZE must be an integer from 1 to 50000 \(got "0"\)/],
+    ['ARCHIVE_BATCH_SIZE', '50001', /ARCHIVE_BATCH_SIZE must be an integer from 1 to 50000/],
+    ['ARCHIVE_BATCH_SIZE', '1.5', /ARCHIVE_BATCH_SIZE must be an integer/],
+    ['AUTH_RATE_LIMIT_PER_MINUTE', '0', /AUTH_RATE_LIMIT_PER_MINUTE must be an integer/],
+    ['DB_CONNECT_ATTEMPTS', '0', /DB_CONNECT_ATTEMPTS must be an integer from 1/],
+    ['ARCHIVAL_JOB_CRON', 'nonsense', /ARCHIVAL_JOB_CRON is not a valid cron expression \("nonsense"\)/],
+    ['PURGE_JOB_CRON', '61 * * * *', /PURGE_JOB_CRON is not a valid cron expression/],
+    ['SCHEDULER_ENABLED', 'maybe', /SCHEDULER_ENABLED must be true or false \(got "maybe"\)/],
+    ['ALLOW_SIGNUP', 'sometimes', /ALLOW_SIGNUP must be true or false/],
+    ['JWT_EXPIRES_IN', 'soon', /JWT_EXPIRES_IN must be a duration like 3600, 30m, 1h or 7d \(got "soon"\)/],
+    ['JWT_EXPIRES_IN', '0', /JWT_EXPIRES_IN must be a duration/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+    ['CONTROL_DB_URL', 'postgres://u:p@h/db', /CONTROL_DB_URL: unsupported database URL/],
+    ['SOURCE_DB_URL', 'sqlite:', /SOURCE_DB_URL: a sqlite URL needs a file path/],
+    ['ARCHIVE_DB_URL', 'mysql://u:p@h:3306/', /ARCHIVE_DB_URL: the URL must name a database/],
+    ['ADMIN_PASSWORD', 'long-enough-password', /ADMIN_USERNAME and ADMIN_PASSWORD must be set together/],
+  ])('rejects %s=%p with a message naming it', (name, value, message) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('rejects an ADMIN_PASSWORD shorter than 8 characters', () => {
+    expect(problemsOf({ ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'short' })).toEqual([
+      'ADMIN_PASSWORD must be at least 8 characters',
+    ]);
+  });
+
+  it('rejects source and archive databases of different engines', () => {
+    expect(problemsOf({ SOURCE_DB_URL: 'mysql://u:p@h/s' })).toEqual([
+      expect.stringMatching(/SOURCE_DB_URL and ARCHIVE_DB_URL must use the same engine \(got mysql and sqlite\)/),
+    ]);
+  });
+
+  it('reports every problem at once, in one error message', () => {
+    const env = { PORT: 'abc', ARCHIVE_BATCH_SIZE: '0', SCHEDULER_ENABLED: 'maybe', JWT_EXPIRES_IN: 'soon' };
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(4);
+    for (const name of Object.keys(env)) {
+      expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${name} `)));
+    }
+    expect(() => buildAppConfig(env, BASE_DIR)).toThrow(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  });
+
+  describe('in production', () => {
+    it('requires JWT_SECRET', () => {
+      expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+        expect.stringMatching(/^JWT_SECRET is required when NODE_ENV=production/),
+      ]);
+    });
+
+    it('requires a JWT_SECRET of at least 32 characters', () => {
+      expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) })).toEqual([
+        'JWT_SECRET must be at least 32 characters when NODE_ENV=production',
+      ]);
+      expect(buildAppConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, BASE_DIR).isProduction).toBe(true);
+    });
+
+    it('accepts a short secret outside production', () => {
+      expect(buildAppConfig({ JWT_SECRET: 'dev' }, BASE_DIR).jwt).toMatchObject({
+        secret: 'dev',
+        secretGenerated: false,
+      });
+    });
+  });
+
+  it('logs quietly under NODE_ENV=test unless LOG_LEVEL says otherwise', () => {
+    expect(buildAppConfig({ NODE_ENV: 'test' }, BASE_DIR).logLevel).toBe('warn');
+    expect(buildAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug' }, BASE_DIR).logLevel).toBe('debug');
+  });
+
+  it.each([
+    'mysql://das:Pa55-secret-word@db:notaport/das',
+    'mysql://das:Pa55-secret-word@db:3306/',
+    'mysql://das:Pa55-secret-word@db:3306',
+    'pgsql://das:Pa55-secret-word@db/das',
+    'mysql://das:Pa55-secret-word@[::1/das',
+  ])('never repeats the password of a bad database URL (%s)', (url) => {
+    const problems = problemsOf({ CONTROL_DB_URL: url, SOURCE_DB_URL: url, ARCHIVE_DB_URL: url });
+    expect(problems.length).toBeGreaterThanOrEqual(3);
+    expect(problems.join('\n')).toMatch(/CONTROL_DB_URL.*\n.*SOURCE_DB_URL.*\n.*ARCHIVE_DB_URL/);
+    expect(problems.join('\n')).not.toContain('Pa55-secret-word');
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['3600', 3600],
+    ['45s', 45],
+    ['30m', 1800],
+    ['1h', 3600],
+    ['7d', 604800],
+    ['2H', 7200],
+  ])('reads %p as %p seconds', (raw, seconds) => {
+    expect(parseDuration(raw)).toBe(seconds);
+  });
+
+  it.each(['soon', '', '1w', '-5m', '0', '1.5h'])('rejects %p', (raw) => {
+    expect(parseDuration(raw)).toBeNull();
+  });
+});
