@@ -1,0 +1,19 @@
+/** What bench/das-worker.ts and the harness that spawns it (bench/movers/das.ts) agree on. */
+export const ENGINE_UNAVAILABLE_EXIT_CODE = 3;
+export const SOURCE_URL_ENV = 'DAS_BENCH_SOURCE_URL';
+export const ARCHIVE_URL_ENV = 'DAS_BENCH_ARCHIVE_URL';
+
+/** The one JSON line the worker prints on stdout after a run. */
+export interface WorkerReport {
+  rows: number;
+  batches: number;
+  /** Inside the engine's run(), without Node start-up and connecting. */
+  seconds: number;
+  /** process.resourceUsage().maxRSS of the worker: peak resident set size in KiB. */
+  maxRssKb: number;
+  stopReason: string;
+  /** The engine's own account of rows it could not handle (e.g. blocked by a foreign key). */
+  problem: string | null;
+  /** How the archival engine moved the rows: `server-side` or `copy`. */
+  transfer?: string;
+}

@@ -1,0 +1,110 @@
+import { join, resolve } from 'node:path';
+import { serverUrl } from '../db';
+import { ARCHIVE_URL_ENV, ENGINE_UNAVAILABLE_EXIT_CODE, SOURCE_URL_ENV, WorkerReport } from '../das-worker-protocol';
+import { Job, MoveContext, MoveOutcome, Mover, Topology } from './mover';
+import { exitError, runProcess } from './process';
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+const WORKER = join('bench', 'das-worker.ts');
+const NODE_ARGS = ['-r', 'ts-node/register/transpile-only', WORKER];
+
+/**
+ * DAS's own engines (ArchivalEngine / PurgeEngine), each run in a child process (bench/das-worker.ts)
+ * so the figure covers the whole process, start-up included, like pt-archiver's, and the peak memory
+ * is DAS's alone. DAS creates its archive table itself, as it does in production.
+ *
+ * `das` runs the engine as configured by default: on one server it moves rows inside the server.
+ * `das-copy` forces the path through the process (what two servers always use), to compare that
+ * path with pt-archiver on one server too.
+ */
+export class DasMover implements Mover {
+  readonly archiveTable = 'absent';
+
+  constructor(
+    readonly name: string,
+    private readonly transfer: 'auto' | 'copy' = 'auto',
+  ) {}
+
+  notApplicable(job: Job, topology: Topology): string | null {
+    if (this.transfer === 'copy' && job === 'purge') {
+      return 'purging deletes in place: there is nothing to copy';
+    }
+    if (this.transfer === 'copy' && topology === 'two') {
+      return 'on two servers das always copies: same as das';
+    }
+    return null;
+  }
+
+  async unavailable(): Promise<string | null> {
+    const result = await runProcess(process.execPath, [...NODE_ARGS, '--check'], {
+      cwd: REPO_ROOT,
+      logFile: '/dev/null',
+    });
+    if (result.exitCode === 0) {
+      return null;
+    }
+    return result.exitCode === ENGINE_UNAVAILABLE_EXIT_CODE
+      ? result.stderr.trim()
+      : `the DAS worker does not load: ${exitError(result)}`;
+  }
+
+  async move(context: MoveContext): Promise<MoveOutcome> {
+    const args = [
+      ...NODE_ARGS,
+      '--job',
+      context.job,
+      '--table',
+      context.table,
+      '--date-column',
+      context.dateColumn,
+      '--cutoff',
+      context.cutoff,
+      '--days',
+      String(context.days),
+      '--batch',
+      String(context.batchSize),
+      '--transfer',
+      this.transfer,
+    ];
+    const result = await runProcess(process.execPath, args, {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        [SOURCE_URL_ENV]: serverUrl(context.source.server, context.source.database),
+        [ARCHIVE_URL_ENV]: serverUrl(context.archive.server, context.archive.database),
+      },
+      logFile: context.logFile,
+      logHeader: `node ${args.join(' ')}`,
+    });
+    if (result.exitCode === ENGINE_UNAVAILABLE_EXIT_CODE) {
+      return { seconds: result.seconds, error: result.stderr.trim(), unavailable: true };
+    }
+    const report = parseReport(result.stdout);
+    let error = exitError(result);
+    if (!error && !report) {
+      error = 'the worker printed no JSON report';
+    } else if (!error && report && report.stopReason !== 'completed') {
+      error = `the engine stopped early: ${report.stopReason}`;
+    } else if (!error && report?.problem) {
+      error = `the engine reported a problem: ${report.problem}`;
+    }
+    return {
+      seconds: result.seconds,
+      error,
+      engineSeconds: report?.seconds,
+      batches: report?.batches,
+      maxRssKb: report?.maxRssKb,
+      transfer: report?.transfer,
+    };
+  }
+}
+
+function parseReport(stdout: string): WorkerReport | null {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    const parsed = JSON.parse(line) as WorkerReport;
+    return typeof parsed.rows === 'number' ? parsed : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,129 @@
+import { Job, Topology } from './movers/mover';
+
+export type RunStatus = 'verified' | 'failed' | 'unavailable';
+
+/** One timed run, as written to the JSON results. */
+export interface RunRecord {
+  rep: number;
+  job: Job;
+  topology: Topology;
+  variant: string;
+  startedAt: string;
+  status: RunStatus;
+  cutoff: string;
+  expectedRows: number;
+  /** Rows that left the shrinking table (source, or archive for purge). */
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  failures: string[];
+  engineSeconds?: number;
+  batches?: number;
+  maxRssKb?: number;
+  transfer?: string;
+  /** Copying the fresh data and waiting for InnoDB before the run (not timed into the figure). */
+  prepareSeconds: number;
+  quiesceSeconds: number;
+  log: string;
+}
+
+/** A selected variant that was not run for a job/topology, with the reason. */
+export interface Skipped {
+  job: Job;
+  topology: Topology;
+  variant: string;
+  /** n/a: the comparison is not defined there; unavailable: the tool is missing on this machine. */
+  kind: 'n/a' | 'unavailable';
+  reason: string;
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) {
+    return NaN;
+  }
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export interface VariantSummary {
+  variant: string;
+  runs: number;
+  verifiedRuns: number;
+  unavailable: boolean;
+  medianRowsPerSecond: number;
+  medianSeconds: number;
+  allRowsPerSecond: number[];
+  maxRssKb?: number;
+  /** Median time inside the engine, without process start-up (DAS only). */
+  medianEngineSeconds?: number;
+  /** DAS's median rows/s divided by this variant's. */
+  dasRatio?: number;
+}
+
+/** Medians over the verified runs only: a failed run has no meaningful speed. */
+export function summarise(runs: RunRecord[], variants: string[]): VariantSummary[] {
+  const summaries = variants.map((variant): VariantSummary => {
+    const mine = runs.filter((run) => run.variant === variant);
+    const verified = mine.filter((run) => run.status === 'verified');
+    const rss = verified.map((run) => run.maxRssKb).filter((kb): kb is number => kb !== undefined);
+    const engine = verified.map((run) => run.engineSeconds).filter((s): s is number => s !== undefined);
+    return {
+      variant,
+      runs: mine.length,
+      verifiedRuns: verified.length,
+      unavailable: mine.length > 0 && mine.every((run) => run.status === 'unavailable'),
+      medianRowsPerSecond: median(verified.map((run) => run.rowsPerSecond)),
+      medianSeconds: median(verified.map((run) => run.seconds)),
+      allRowsPerSecond: mine.filter((run) => run.status !== 'unavailable').map((run) => run.rowsPerSecond),
+      maxRssKb: rss.length ? Math.max(...rss) : undefined,
+      medianEngineSeconds: engine.length ? median(engine) : undefined,
+    };
+  });
+  const das = summaries.find((summary) => summary.variant === 'das');
+  for (const summary of summaries) {
+    if (das && summary !== das && das.verifiedRuns > 0 && summary.verifiedRuns > 0) {
+      summary.dasRatio = das.medianRowsPerSecond / summary.medianRowsPerSecond;
+    }
+  }
+  return summaries;
+}
+
+const int = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
+
+/** A Markdown table for one topology and job. */
+export function formatTable(title: string, runs: RunRecord[], variants: string[], skipped: Skipped[]): string {
+  const lines = [
+    `### ${title}`,
+    '',
+    '| variant | median rows/s | median s | all runs, rows/s | verified | DAS ÷ this | in-engine s | peak RSS |',
+    '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: |',
+  ];
+  for (const summary of summarise(runs, variants)) {
+    const skip = skipped.find((item) => item.variant === summary.variant);
+    if (skip) {
+      lines.push(`| ${summary.variant} | ${skip.kind} | | ${skip.reason.replace(/\|/g, '/')} | | | | |`);
+    } else if (summary.unavailable) {
+      lines.push(`| ${summary.variant} | unavailable | | ${firstFailure(runs, summary.variant)} | | | | |`);
+    } else if (summary.runs > 0) {
+      lines.push(
+        `| ${summary.variant} | ${int(summary.medianRowsPerSecond)} | ${
+          Number.isFinite(summary.medianSeconds) ? summary.medianSeconds.toFixed(1) : '–'
+        } | ${summary.allRowsPerSecond.map(int).join(', ')} | ${summary.verifiedRuns}/${summary.runs}${
+          summary.verifiedRuns < summary.runs ? ' **FAILED**' : ''
+        } | ${summary.dasRatio === undefined ? '' : `${summary.dasRatio.toFixed(2)}×`} | ${
+          summary.medianEngineSeconds === undefined ? '' : summary.medianEngineSeconds.toFixed(1)
+        } | ${summary.maxRssKb === undefined ? '' : `${(summary.maxRssKb / 1024).toFixed(0)} MiB`} |`,
+      );
+    }
+  }
+  const failures = runs.filter((run) => run.status === 'failed');
+  for (const run of failures) {
+    lines.push('', `- ${run.variant} round ${run.rep} FAILED: ${run.failures.join('; ')} (log: ${run.log})`);
+  }
+  return lines.join('\n');
+}
+
+function firstFailure(runs: RunRecord[], variant: string): string {
+  return (runs.find((run) => run.variant === variant)?.failures[0] ?? '').replace(/\|/g, '/');
+}
