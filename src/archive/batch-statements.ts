@@ -50,6 +50,12 @@ export class BatchStatements {
     };
   }
 
+  /** The first batch's query without its lock, for EXPLAIN. */
+  explainableBatch(limit: number): SqlFragment {
+    const batch = this.nextBatch(this.rowsWithDigest, null, limit);
+    return { sql: batch.sql.slice(0, batch.sql.length - this.dialect.lockingReadSuffix.length), params: batch.params };
+  }
+
   /** The same, restricted to given keys (used to isolate rows a foreign key blocks). */
   keyedBatch(what: string, keys: readonly unknown[][]): SqlFragment {
     return {

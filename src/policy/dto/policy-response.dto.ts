@@ -1,0 +1,39 @@
+import { Criterion, type CriterionOperator, Policy } from '../entities/policy.entity';
+
+export class CriterionResponseDto {
+  column: string;
+  /** One of =, !=, <, <=, >, >=, in, not in, is null, is not null. */
+  op: CriterionOperator;
+  value?: string | number | boolean | Array<string | number> | null;
+}
+
+export class PolicyResponseDto {
+  id: number;
+  tableName: string;
+  dateColumn: string;
+  archiveAfterDays: number;
+  deleteAfterDays: number;
+  criteria: CriterionResponseDto[];
+  /** Rows per batch; null means the service default (ARCHIVE_BATCH_SIZE). */
+  batchSize: number | null;
+  enabled: boolean;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  /** ISO 8601, UTC. */
+  updatedAt: string;
+
+  static from(policy: Policy): PolicyResponseDto {
+    return {
+      id: policy.id,
+      tableName: policy.tableName,
+      dateColumn: policy.dateColumn,
+      archiveAfterDays: policy.archiveAfterDays,
+      deleteAfterDays: policy.deleteAfterDays,
+      criteria: policy.criteria.map((c: Criterion) => ({ ...c })),
+      batchSize: policy.batchSize,
+      enabled: Boolean(policy.enabled),
+      createdAt: policy.createdAt.toISOString(),
+      updatedAt: policy.updatedAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { Type } from 'class-transformer';
+import {
+  Allow,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CRITERION_OPERATORS, type CriterionOperator } from '../entities/policy.entity';
+
+export class CriterionDto {
+  /** A column of the source table. */
+  @IsString()
+  @Length(1, 64)
+  column: string;
+
+  /** Comparison operator. */
+  @IsIn(CRITERION_OPERATORS, { message: `op must be one of: ${CRITERION_OPERATORS.join(', ')}` })
+  op: CriterionOperator;
+
+  /**
+   * The value compared with, bound as a parameter: a string, number or boolean; a non-empty list for
+   * `in`/`not in`; omitted for `is null`/`is not null`. Checked against the operator when saved.
+   */
+  @Allow()
+  value?: string | number | boolean | Array<string | number> | null;
+}
+
+export class UpsertPolicyDto {
+  /** Source table to archive; must exist and have a primary key. Spelled exactly as in the database. */
+  @IsString()
+  @Length(1, 64)
+  tableName: string;
+
+  /** A DATE, DATETIME or TIMESTAMP column of that table. Rows whose date is NULL are never archived. */
+  @IsString()
+  @Length(1, 64)
+  dateColumn: string;
+
+  /** Rows whose dateColumn is older than this many days move to the archive. */
+  @IsInt()
+  @Min(1)
+  @Max(36500)
+  archiveAfterDays: number;
+
+  /** Archived rows whose dateColumn is older than this many days are purged; must exceed archiveAfterDays. */
+  @IsInt()
+  @Min(2)
+  @Max(36500)
+  deleteAfterDays: number;
+
+  /** Extra conditions, ANDed with the date cutoff. */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => CriterionDto)
+  criteria?: CriterionDto[];
+
+  /** Rows per batch (default: ARCHIVE_BATCH_SIZE). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(50000)
+  batchSize?: number | null;
+
+  /** Whether the scheduled jobs include this policy. */
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}

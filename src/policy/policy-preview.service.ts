@@ -1,0 +1,115 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { countRows } from '../archive/archival-engine';
+import { ArchiveTableManager } from '../archive/archive-table-manager';
+import { BatchStatements } from '../archive/batch-statements';
+import { selectionPredicate } from '../archive/row-selection';
+import { DataSourceRegistry } from '../database/data-source-registry';
+import { SqlSession } from '../database/sql-client';
+import { inspectTable } from '../database/schema/schema-inspector';
+import { TableSchema } from '../database/schema/table-schema';
+import { PolicyPreviewDto, QueryPlanDto } from './dto/policy-preview.dto';
+import { Policy } from './entities/policy.entity';
+import { policyProblems } from './policy-rules';
+
+const DAY_MS = 86_400_000;
+
+/** What a policy would do now, computed without changing anything. */
+@Injectable()
+export class PolicyPreviewService {
+  constructor(
+    private readonly databases: DataSourceRegistry,
+    private readonly archiveTables: ArchiveTableManager,
+  ) {}
+
+  async preview(policy: Policy, batchSize: number, now: Date = new Date()): Promise<PolicyPreviewDto> {
+    const source = this.databases.get('source');
+    const archive = this.databases.get('archive');
+    const archiveCutoff = new Date(now.getTime() - policy.archiveAfterDays * DAY_MS);
+    const purgeCutoff = new Date(now.getTime() - policy.deleteAfterDays * DAY_MS);
+
+    const table = await source.withSession((session) => inspectTable(session, source.schema, policy.tableName));
+    const problems = policyProblems(policy, table);
+    if (problems.length > 0 || !table) {
+      throw new BadRequestException([`the policy no longer matches the source table: ${problems.join('; ')}`]);
+    }
+    const selection = selectionPredicate(
+      source.dialect,
+      policy.dateColumn,
+      source.dialect.formatTimestamp(archiveCutoff),
+      policy.criteria,
+    );
+    const statements = new BatchStatements(source.dialect, table, source.schema, archive.schema, selection);
+    const { rowsToArchive, plan } = await source.withSession(async (session) => {
+      const count = statements.countQualifying();
+      return {
+        rowsToArchive: await countRows(session, count.sql, count.params),
+        plan: await this.queryPlan(session, statements, table, policy.dateColumn, batchSize),
+      };
+    });
+    const { archiveTable, rowsToPurge } = await archive.withSession(async (session) => {
+      const tablePlan = await this.archiveTables.plan(session, archive.schema, table, policy.dateColumn);
+      const expired = selectionPredicate(
+        archive.dialect,
+        policy.dateColumn,
+        archive.dialect.formatTimestamp(purgeCutoff),
+        [],
+      );
+      const purgeCount = tablePlan.exists
+        ? await countRows(
+            session,
+            `SELECT COUNT(*) AS n FROM ${archive.dialect.qualifiedTable(archive.schema, table.name)} WHERE ${expired.sql}`,
+            expired.params,
+          )
+        : 0;
+      return {
+        archiveTable: { exists: tablePlan.exists, schemaChanges: tablePlan.statements, problems: tablePlan.problems },
+        rowsToPurge: purgeCount,
+      };
+    });
+    return {
+      tableName: policy.tableName,
+      archiveCutoff: archiveCutoff.toISOString(),
+      purgeCutoff: purgeCutoff.toISOString(),
+      rowsToArchive,
+      rowsToPurge,
+      usesIndex: plan.usesIndex,
+      plan: plan.dto,
+      archiveTable,
+    };
+  }
+
+  private async queryPlan(
+    session: SqlSession,
+    statements: BatchStatements,
+    table: TableSchema,
+    dateColumn: string,
+    batchSize: number,
+  ): Promise<{ usesIndex: boolean; dto: QueryPlanDto }> {
+    // What matters is whether a batch reads rows in key order straight from an index: if the
+    // database has to sort every old row to find the first batch, each batch costs a table scan.
+    const dateIndex = table.indexes.find((index) => index.columns[0] === dateColumn)?.name ?? null;
+    const query = statements.explainableBatch(batchSize);
+    let explain: string[];
+    let usesIndex: boolean;
+    if (session.dialect.engine === 'mysql') {
+      const rows = await session.query<MysqlExplainRow>(`EXPLAIN ${query.sql}`, query.params);
+      explain = rows.map(
+        (r) => `${r.table}: access=${r.type} key=${r.key} rows≈${r.rows}${r.Extra ? ` (${r.Extra})` : ''}`,
+      );
+      usesIndex = rows.every((r) => r.key !== null && !/filesort/i.test(r.Extra ?? ''));
+    } else {
+      const rows = await session.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${query.sql}`, query.params);
+      explain = rows.map((r) => r.detail);
+      usesIndex = !rows.some((r) => /TEMP B-TREE FOR ORDER BY/.test(r.detail));
+    }
+    return { usesIndex, dto: { dateIndex, strategy: 'primary-key', explain } };
+  }
+}
+
+interface MysqlExplainRow {
+  table: string;
+  type: string | null;
+  key: string | null;
+  rows: string | number | null;
+  Extra: string | null;
+}

@@ -1,0 +1,84 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth } from '../auth/decorators/auth.decorator';
+import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { PolicyPreviewDto } from './dto/policy-preview.dto';
+import { PolicyResponseDto } from './dto/policy-response.dto';
+import { UpsertPolicyDto } from './dto/upsert-policy.dto';
+import { PolicyPreviewService } from './policy-preview.service';
+import { PolicyService } from './policy.service';
+
+@ApiTags('policies')
+@Controller('policies')
+export class PolicyController {
+  constructor(
+    private readonly policies: PolicyService,
+    private readonly previews: PolicyPreviewService,
+  ) {}
+
+  @Post()
+  @Auth({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Create the policy of a table, or update it if the table already has one' })
+  @ApiCreatedResponse({ type: PolicyResponseDto, description: 'Created' })
+  @ApiOkResponse({ type: PolicyResponseDto, description: 'Updated (the table already had a policy)' })
+  @ApiBadRequestResponse({ description: 'Unknown table or column, no primary key, non-date dateColumn, bad criteria' })
+  async upsert(
+    @Body() body: UpsertPolicyDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PolicyResponseDto> {
+    const { policy, created } = await this.policies.upsert(body, user);
+    response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return PolicyResponseDto.from(policy);
+  }
+
+  @Get()
+  @Auth({ roles: ['admin'] })
+  @ApiOperation({ summary: 'List all policies' })
+  @ApiOkResponse({ type: [PolicyResponseDto] })
+  async list(): Promise<PolicyResponseDto[]> {
+    return (await this.policies.list()).map((policy) => PolicyResponseDto.from(policy));
+  }
+
+  @Get(':tableName')
+  @Auth({ tablePermission: 'tableName' })
+  @ApiOperation({ summary: "Read a table's policy (admins, and users permitted for that table)" })
+  @ApiOkResponse({ type: PolicyResponseDto })
+  @ApiNotFoundResponse({ description: 'No policy for this table' })
+  async get(@Param('tableName') tableName: string): Promise<PolicyResponseDto> {
+    return PolicyResponseDto.from(await this.policies.findByTable(tableName));
+  }
+
+  @Delete(':tableName')
+  @Auth({ roles: ['admin'] })
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete the policy of a table (archived rows stay)' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ description: 'No policy for this table' })
+  async remove(@Param('tableName') tableName: string, @CurrentUser() user: AuthenticatedUser): Promise<void> {
+    await this.policies.remove(tableName, user);
+  }
+
+  @Get(':tableName/preview')
+  @Auth({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Dry run: how many rows the policy would archive and purge now, and how it would find them',
+  })
+  @ApiOkResponse({ type: PolicyPreviewDto })
+  @ApiNotFoundResponse({ description: 'No policy for this table' })
+  @ApiBadRequestResponse({ description: 'The source table changed and no longer fits the policy' })
+  async preview(@Param('tableName') tableName: string): Promise<PolicyPreviewDto> {
+    const policy = await this.policies.findByTable(tableName);
+    return this.previews.preview(policy, this.policies.batchSizeOf(policy));
+  }
+}
