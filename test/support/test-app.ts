@@ -29,7 +29,10 @@ export interface TestApp {
  * Boots the real AppModule (everything production has: guards, pipes, filters, migrations) on the
  * given databases and listens on a random port. `env` overrides configuration variables.
  */
-export async function startTestApp(databases: TestDatabases, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  databases: Pick<TestDatabases, 'env' | 'baseDir'>,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const config = buildAppConfig(
     {
       NODE_ENV: 'test',
