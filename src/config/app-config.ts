@@ -29,6 +29,11 @@ export class AppConfig {
     readonly purgeCron: string;
   };
   readonly archiveBatchSize: number;
+  /**
+   * How long a job's lease (one run per job and table, across processes) stays valid without renewal.
+   * A running job renews it several times per TTL; a crashed one blocks the table for at most this long.
+   */
+  readonly jobLeaseTtlSeconds: number;
   /** Rate limit of login/signup: attempts per minute and client address. */
   readonly authRateLimitPerMinute: number;
   /** Connection attempts per database at boot (3 s apart) before the service gives up. */
@@ -179,6 +184,7 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
       purgeCron: cron('PURGE_JOB_CRON', '0 3 * * *'),
     },
     archiveBatchSize: integer('ARCHIVE_BATCH_SIZE', 1000, 1, 50000),
+    jobLeaseTtlSeconds: integer('JOB_LEASE_TTL_SECONDS', 120, 1, 86400),
     authRateLimitPerMinute: integer('AUTH_RATE_LIMIT_PER_MINUTE', 10, 1, 100000),
     databaseConnectAttempts: integer('DB_CONNECT_ATTEMPTS', 9, 1, 1000),
   });

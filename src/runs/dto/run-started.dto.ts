@@ -1,0 +1,4 @@
+/** Answer of POST /policies/{tableName}/run: the run proceeds in the background; poll GET /runs/{runId}. */
+export class RunStartedDto {
+  runId: number;
+}

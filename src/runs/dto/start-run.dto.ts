@@ -1,0 +1,35 @@
+import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { JOB_KINDS, JobKind } from '../entities/job-run.entity';
+
+/** Body of POST /policies/{tableName}/run. Everything but `job` is optional. */
+export class StartRunDto {
+  /** `archive` moves old rows to the archive; `purge` deletes archived rows past their retention. */
+  @IsIn(JOB_KINDS, { message: `job must be one of: ${JOB_KINDS.join(', ')}` })
+  job: JobKind;
+
+  /** Count what would happen and change nothing (the counts land in the run's `details`). */
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
+
+  /** Rows per batch for this run only (1–50000; default: the policy's batchSize, then ARCHIVE_BATCH_SIZE). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(50000)
+  batchSize?: number;
+
+  /** Pause between batches in milliseconds (0–60000), to leave room for production traffic. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  sleepBetweenBatchesMs?: number;
+
+  /** Stop cleanly after the batch during which the run has lasted this many seconds (1–86400). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  maxRuntimeSeconds?: number;
+}

@@ -1,0 +1,32 @@
+import { BadRequestException, Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../auth/decorators/auth.decorator';
+import { RunDto } from './dto/run.dto';
+import { RunQueryDto } from './dto/run-query.dto';
+import { RunsService } from './runs.service';
+
+const runIdPipe = new ParseIntPipe({ exceptionFactory: () => new BadRequestException('id must be an integer') });
+
+@ApiTags('runs')
+@Auth({ roles: ['admin'] })
+@Controller('runs')
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List job runs, newest first (admin)' })
+  @ApiOkResponse({ type: [RunDto] })
+  @ApiBadRequestResponse({ description: 'A filter or the limit is malformed' })
+  list(@Query() query: RunQueryDto): Promise<RunDto[]> {
+    return this.runs.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Read one run; its row counts grow while it runs (admin)' })
+  @ApiOkResponse({ type: RunDto })
+  @ApiBadRequestResponse({ description: 'The id is not an integer' })
+  @ApiNotFoundResponse({ description: 'No run with this id' })
+  get(@Param('id', runIdPipe) id: number): Promise<RunDto> {
+    return this.runs.get(id);
+  }
+}

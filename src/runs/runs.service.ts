@@ -1,0 +1,70 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { FindOptionsWhere, Repository } from 'typeorm';
+import { AuthenticatedUser } from '../auth/authenticated-user';
+import { CONTROL_DB } from '../database/database.constants';
+import { JobRunner } from '../scheduler/job-runner.service';
+import { RunDto } from './dto/run.dto';
+import { DEFAULT_RUNS_LIMIT, RunQueryDto } from './dto/run-query.dto';
+import { RunStartedDto } from './dto/run-started.dto';
+import { StartRunDto } from './dto/start-run.dto';
+import { JobRun } from './entities/job-run.entity';
+
+/** Run records for the API, and manual runs. */
+@Injectable()
+export class RunsService {
+  constructor(
+    @InjectRepository(JobRun, CONTROL_DB) private readonly runs: Repository<JobRun>,
+    private readonly runner: JobRunner,
+  ) {}
+
+  /** Newest first; every filter is an exact match. */
+  async list(query: RunQueryDto): Promise<RunDto[]> {
+    const where: FindOptionsWhere<JobRun> = {};
+    // TypeORM rejects undefined in `where`, so only the given filters are set.
+    if (query.tableName !== undefined) {
+      where.tableName = query.tableName;
+    }
+    if (query.job !== undefined) {
+      where.job = query.job;
+    }
+    if (query.status !== undefined) {
+      where.status = query.status;
+    }
+    if (query.trigger !== undefined) {
+      where.trigger = query.trigger;
+    }
+    const runs = await this.runs.find({
+      where,
+      // started_at ties within a second on MySQL; ids keep creation order.
+      order: { startedAt: 'DESC', id: 'DESC' },
+      take: query.limit ?? DEFAULT_RUNS_LIMIT,
+    });
+    return runs.map((run) => RunDto.from(run));
+  }
+
+  async get(id: number): Promise<RunDto> {
+    const run = await this.runs.findOneBy({ id });
+    if (!run) {
+      throw new NotFoundException(`no run with id ${id}`);
+    }
+    return RunDto.from(run);
+  }
+
+  /** Starts a run of the table's policy in the background (404 without a policy, 409 when already running). */
+  async startManual(tableName: string, body: StartRunDto, caller: AuthenticatedUser): Promise<RunStartedDto> {
+    const run = await this.runner.start({
+      tableName,
+      job: body.job,
+      trigger: 'api',
+      requestedBy: caller.username,
+      dryRun: body.dryRun ?? false,
+      options: {
+        batchSize: body.batchSize,
+        sleepBetweenBatchesMs: body.sleepBetweenBatchesMs,
+        maxRuntimeMs: body.maxRuntimeSeconds === undefined ? undefined : body.maxRuntimeSeconds * 1000,
+      },
+    });
+    return { runId: run.id };
+  }
+}

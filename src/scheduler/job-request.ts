@@ -1,0 +1,33 @@
+import { JobKind, RunTrigger } from '../runs/entities/job-run.entity';
+
+/** Tuning of one run; anything left out falls back to the policy, then to the service configuration. */
+export interface JobOptions {
+  /** Stop cleanly after the batch during which the run has lasted this long. */
+  maxRuntimeMs?: number;
+  /** Pause between batches, to leave room for production traffic. */
+  sleepBetweenBatchesMs?: number;
+  /** Rows per batch (default: the policy's batchSize, then ARCHIVE_BATCH_SIZE). */
+  batchSize?: number;
+}
+
+/**
+ * Everything that describes a job. Small and serializable on purpose: this is what a queue will
+ * carry to a worker elsewhere; the policy, data sources and lease are rebuilt from it and the
+ * control database.
+ */
+export interface JobRequest {
+  /** The source table whose policy to run. */
+  tableName: string;
+  job: JobKind;
+  trigger: RunTrigger;
+  /** Username for API and CLI runs; the schedule leaves it out. */
+  requestedBy?: string;
+  /** Count what would happen, change nothing. */
+  dryRun?: boolean;
+  options?: JobOptions;
+}
+
+/** Name of the lease that keeps a (job, table) pair to one run at a time, e.g. `archive:orders`. */
+export function leaseNameOf(request: Pick<JobRequest, 'job' | 'tableName'>): string {
+  return `${request.job}:${request.tableName}`;
+}

@@ -1,0 +1,322 @@
+import {
+  BeforeApplicationShutdown,
+  ConflictException,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ArchivalEngine } from '../archive/archival-engine';
+import { BatchProgress, EngineRunOptions, EngineRunResult } from '../archive/engine.types';
+import { AuditService } from '../audit/audit.service';
+import { AppConfig } from '../config/app-config';
+import { DataSourceRegistry } from '../database/data-source-registry';
+import { ARCHIVE_DB, SOURCE_DB } from '../database/database.constants';
+import { configuredSecrets, createSecretScrubber } from '../logging/secret-scrubber';
+import { Policy } from '../policy/entities/policy.entity';
+import { PolicyService } from '../policy/policy.service';
+import { PurgeEngine } from '../purge/purge-engine';
+import { JobRun } from '../runs/entities/job-run.entity';
+import { RunOutcome, RunRecorder } from '../runs/run-recorder';
+import { JobLease } from './entities/job-lease.entity';
+import { HeldLease, JobLeaseService } from './job-lease.service';
+import { JobRequest, leaseNameOf } from './job-request';
+import { LeaseKeeper, RunStop } from './lease-keeper';
+import { outcomeOfError, outcomeOfResult } from './run-outcome';
+
+/** What a caller of runToCompletion may watch (the CLI prints progress). */
+export interface RunObserver {
+  /** After every committed batch, unthrottled. */
+  onProgress?(progress: BatchProgress): void;
+}
+
+type Begun = { skipped: true; run: JobRun } | { skipped: false; run: JobRun; finished: Promise<JobRun> };
+
+interface InFlightRun {
+  readonly controller: AbortController;
+  /** Settles (never rejects) with the final record once the run has stopped and its lease is released. */
+  readonly finished: Promise<JobRun>;
+}
+
+/**
+ * Progress records and lease renewals after a batch happen at most this often: the engine may
+ * commit 50+ batches a second, and the control database must not slow it down.
+ */
+const CHECKPOINT_INTERVAL_MS = 1000;
+
+/**
+ * Runs archive and purge jobs: one at a time per (job, table) across every process, with a run
+ * record that shows progress while it runs and how it ended. Entry points: `start` (API: returns
+ * once the run is open, continues in the background) and `runToCompletion` (CLI, schedule).
+ */
+@Injectable()
+export class JobRunner implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(JobRunner.name);
+  private readonly inFlight = new Map<number, InFlightRun>();
+  /** Jobs between request and first batch; shutdown waits for them before stopping runs. */
+  private readonly starting = new Set<Promise<unknown>>();
+  private closing = false;
+  /** Error texts land in the API and logs: configured secrets never do. */
+  private readonly scrub: (text: string) => string;
+
+  constructor(
+    private readonly policies: PolicyService,
+    private readonly leases: JobLeaseService,
+    private readonly recorder: RunRecorder,
+    private readonly databases: DataSourceRegistry,
+    private readonly archival: ArchivalEngine,
+    private readonly purge: PurgeEngine,
+    private readonly audit: AuditService,
+    config: AppConfig,
+  ) {
+    this.scrub = createSecretScrubber(configuredSecrets(config));
+  }
+
+  /** False once shutdown has begun: no new run starts. */
+  get acceptingJobs(): boolean {
+    return !this.closing;
+  }
+
+  /** Ids of the runs this process is executing right now. */
+  runningRunIds(): number[] {
+    return [...this.inFlight.keys()];
+  }
+
+  /**
+   * Opens the run and returns its record (status `running`); the job continues in the background.
+   * @throws NotFoundException when the table has no policy
+   * @throws ConflictException when the job already runs on that table (the attempt is recorded as `skipped`)
+   * @throws ServiceUnavailableException during shutdown
+   */
+  async start(request: JobRequest): Promise<JobRun> {
+    const begun = await this.begin(request);
+    if (begun.skipped) {
+      throw new ConflictException(`${begun.run.error}; this request was recorded as skipped run ${begun.run.id}`);
+    }
+    return begun.run;
+  }
+
+  /**
+   * Runs the job and returns the final record: `succeeded`, `failed` (with `error`), or `skipped`
+   * when the job already runs on that table elsewhere. Run failures are recorded, not thrown.
+   * @throws NotFoundException when the table has no policy
+   * @throws ServiceUnavailableException during shutdown
+   */
+  async runToCompletion(request: JobRequest, observer: RunObserver = {}): Promise<JobRun> {
+    const begun = await this.begin(request, observer);
+    return begun.skipped ? begun.run : begun.finished;
+  }
+
+  /** Stops running jobs after their current batch and waits for them: records closed, leases released. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.starting]);
+    const runs = [...this.inFlight.values()];
+    if (runs.length > 0) {
+      this.logger.log(`Stopping ${runs.length} running job(s) for shutdown: runs ${this.runningRunIds().join(', ')}`);
+    }
+    runs.forEach((run) => run.controller.abort(new RunStop('the service is shutting down')));
+    await Promise.allSettled(runs.map((run) => run.finished));
+  }
+
+  private async begin(request: JobRequest, observer: RunObserver = {}): Promise<Begun> {
+    if (this.closing) {
+      throw new ServiceUnavailableException('The service is shutting down; no new run starts');
+    }
+    const begun = this.prepare(request, observer);
+    this.starting.add(begun);
+    const forget = () => this.starting.delete(begun);
+    void begun.then(forget, forget);
+    return begun;
+  }
+
+  /** Policy, run record, lease, audit entry — then the job itself in the background. */
+  private async prepare(request: JobRequest, observer: RunObserver): Promise<Begun> {
+    const policy = await this.policies.findByTable(request.tableName);
+    const run = await this.recorder.open(request);
+    const claim = await this.failRunIfThrows(run, request, () => this.leases.acquire(leaseNameOf(request), run.id));
+    if (!claim.acquired) {
+      const skipped = await this.recorder.finish(run, skippedOutcome(request, claim.holder));
+      this.logger.log(`Run ${run.id} skipped: ${skipped.error}`);
+      return { skipped: true, run: skipped };
+    }
+    if (claim.tookOverFrom) {
+      await this.closeAbandonedRun(claim.tookOverFrom, run.id);
+    }
+    try {
+      await this.failRunIfThrows(run, request, () => this.recordStart(request, run));
+    } catch (error) {
+      await this.releaseQuietly(claim.lease);
+      throw error;
+    }
+    const controller = new AbortController();
+    if (this.closing) {
+      controller.abort(new RunStop('the service is shutting down'));
+    }
+    const finished = this.execute(policy, run, claim.lease, controller, request, observer);
+    this.inFlight.set(run.id, { controller, finished });
+    void finished.then(() => this.inFlight.delete(run.id));
+    return { skipped: false, run, finished };
+  }
+
+  /** Runs the engine while keeping the lease; records how it ended; releases the lease. Never rejects. */
+  private async execute(
+    policy: Policy,
+    run: JobRun,
+    lease: HeldLease,
+    controller: AbortController,
+    request: JobRequest,
+    observer: RunObserver,
+  ): Promise<JobRun> {
+    const keeper = new LeaseKeeper(this.leases, lease, (reason) => controller.abort(reason));
+    let lastProgress: BatchProgress | null = null;
+    let lastCheckpoint = 0;
+    const onBatch = async (progress: BatchProgress) => {
+      lastProgress = progress;
+      this.notify(observer, progress);
+      if (Date.now() - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) {
+        lastCheckpoint = Date.now();
+        await Promise.all([this.recordProgress(run, progress), keeper.renew()]);
+      }
+    };
+    keeper.startHeartbeat();
+    try {
+      let outcome: RunOutcome;
+      try {
+        const result = await this.runEngine(policy, run, request, controller.signal, onBatch);
+        outcome = outcomeOfResult(request.job, result, stopOf(controller.signal));
+      } catch (error) {
+        outcome = outcomeOfError(request.job, error, lastProgress);
+      } finally {
+        keeper.stopHeartbeat();
+      }
+      return await this.conclude(run, outcome);
+    } finally {
+      await this.releaseQuietly(lease);
+    }
+  }
+
+  private runEngine(
+    policy: Policy,
+    run: JobRun,
+    request: JobRequest,
+    signal: AbortSignal,
+    onBatch: (progress: BatchProgress) => Promise<void>,
+  ): Promise<EngineRunResult> {
+    const options: EngineRunOptions = {
+      policy,
+      source: this.databases.get(SOURCE_DB),
+      archive: this.databases.get(ARCHIVE_DB),
+      runId: run.id,
+      batchSize: request.options?.batchSize ?? this.policies.batchSizeOf(policy),
+      dryRun: Boolean(request.dryRun),
+      sleepBetweenBatchesMs: request.options?.sleepBetweenBatchesMs,
+      maxRuntimeMs: request.options?.maxRuntimeMs,
+      signal,
+      onBatch,
+    };
+    switch (request.job) {
+      case 'archive':
+        return this.archival.run(options);
+      case 'purge':
+        return this.purge.run(options);
+    }
+  }
+
+  private async conclude(run: JobRun, outcome: RunOutcome): Promise<JobRun> {
+    const safe = { ...outcome, error: outcome.error === null ? null : this.scrub(outcome.error) };
+    const summary = `Run ${run.id} (${run.job} ${run.tableName}, ${run.trigger}) ${safe.status}`;
+    if (safe.status === 'failed') {
+      this.logger.warn(`${summary}: ${safe.error}`);
+    } else {
+      this.logger.log(`${summary}: ${safe.rowsArchived + safe.rowsPurged} rows in ${safe.batches} batches`);
+    }
+    try {
+      return await this.recorder.finish(run, safe);
+    } catch (error) {
+      this.logger.error(`Could not record the end of run ${run.id}: ${this.scrub((error as Error).message)}`);
+      return Object.assign(new JobRun(), run, safe, { finishedAt: new Date() });
+    }
+  }
+
+  private async recordProgress(run: JobRun, progress: BatchProgress): Promise<void> {
+    try {
+      await this.recorder.progress(run, progress.rows, progress.batches);
+    } catch (error) {
+      // The job itself is fine; the final record will carry the numbers.
+      this.logger.warn(`Could not record progress of run ${run.id}: ${this.scrub((error as Error).message)}`);
+    }
+  }
+
+  private async recordStart(request: JobRequest, run: JobRun): Promise<void> {
+    await this.audit.record({
+      actor: request.requestedBy ?? 'system',
+      action: 'run.start',
+      tableName: request.tableName,
+      details: { runId: run.id, job: request.job, trigger: request.trigger, dryRun: Boolean(request.dryRun) },
+    });
+  }
+
+  /** A run that was opened but could not proceed must not stay `running`. */
+  private async failRunIfThrows<T>(run: JobRun, request: JobRequest, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      await this.conclude(run, outcomeOfError(request.job, error, null));
+      throw error;
+    }
+  }
+
+  /** The previous holder of a lease we took over died mid-run; its record would say `running` forever. */
+  private async closeAbandonedRun(previous: JobLease, runId: number): Promise<void> {
+    if (previous.runId === null) {
+      return;
+    }
+    try {
+      await this.recorder.markAbandoned(
+        previous.runId,
+        `abandoned: its process (${previous.owner}) stopped renewing its lease, which expired at ` +
+          `${previous.expiresAt.toISOString()}; run ${runId} took over. Rows it had moved stay moved.`,
+      );
+    } catch (error) {
+      this.logger.warn(`Could not close abandoned run ${previous.runId}: ${this.scrub((error as Error).message)}`);
+    }
+  }
+
+  private async releaseQuietly(lease: HeldLease): Promise<void> {
+    try {
+      await this.leases.release(lease);
+    } catch (error) {
+      // It expires by itself after JOB_LEASE_TTL_SECONDS.
+      this.logger.error(`Could not release the lease ${lease.name}: ${this.scrub((error as Error).message)}`);
+    }
+  }
+
+  private notify(observer: RunObserver, progress: BatchProgress): void {
+    try {
+      observer.onProgress?.(progress);
+    } catch (error) {
+      this.logger.warn(`A progress observer failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+function stopOf(signal: AbortSignal): Error | null {
+  return signal.aborted && signal.reason instanceof Error ? signal.reason : null;
+}
+
+function skippedOutcome(request: JobRequest, holder: JobLease | null): RunOutcome {
+  const by = holder
+    ? `run ${holder.runId ?? '(unknown)'} holds its lease (owner ${holder.owner}, ` +
+      `renewed until ${holder.expiresAt.toISOString()})`
+    : 'another process holds its lease';
+  return {
+    status: 'skipped',
+    error: `${request.job} of "${request.tableName}" is already running: ${by}`,
+    rowsArchived: 0,
+    rowsPurged: 0,
+    batches: 0,
+    details: {
+      heldBy: holder && { owner: holder.owner, runId: holder.runId, expiresAt: holder.expiresAt.toISOString() },
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { QueryFailedError } from 'typeorm';
+import { EngineError } from '../archive/engine-errors';
+import { BatchProgress, EngineRunResult } from '../archive/engine.types';
+import { JobKind } from '../runs/entities/job-run.entity';
+import { RunOutcome } from '../runs/run-recorder';
+
+/** Rows moved so far, in the counter that belongs to the job. */
+function counters(job: JobKind, rows: number): Pick<RunOutcome, 'rowsArchived' | 'rowsPurged'> {
+  return job === 'archive' ? { rowsArchived: rows, rowsPurged: 0 } : { rowsArchived: 0, rowsPurged: rows };
+}
+
+function verbOf(job: JobKind): string {
+  return job === 'archive' ? 'archived' : 'purged';
+}
+
+/**
+ * The record of a run the engine finished. A `problem` (rows left behind for a reason the DBA must
+ * act on) or a stop from outside (shutdown, lost lease) makes it `failed`, with what was moved kept.
+ */
+export function outcomeOfResult(job: JobKind, result: EngineRunResult, stop: Error | null): RunOutcome {
+  const details = { ...result.details, stopReason: result.stopReason };
+  if (result.dryRun) {
+    // Counters say what changed; a dry run changed nothing, so what it found goes into details.
+    const found = job === 'archive' ? { rowsToArchive: result.rows } : { rowsToPurge: result.rows };
+    return {
+      status: 'succeeded',
+      error: null,
+      ...counters(job, 0),
+      batches: 0,
+      details: { ...details, ...found, batchesPlanned: result.batches },
+    };
+  }
+  const problems = result.problem === null ? [] : [result.problem];
+  if (result.stopReason === 'aborted') {
+    problems.unshift(
+      `stopped after ${result.batches} batches: ${stop?.message ?? 'it was aborted'} ` +
+        `(${result.rows} rows ${verbOf(job)}; the remaining rows are left for the next run)`,
+    );
+  }
+  return {
+    status: problems.length > 0 ? 'failed' : 'succeeded',
+    error: problems.length > 0 ? problems.join('; ') : null,
+    ...counters(job, result.rows),
+    batches: result.batches,
+    details,
+  };
+}
+
+/** The record of a run the engine (or the run's setup) threw out of; progress already committed stays counted. */
+export function outcomeOfError(job: JobKind, error: unknown, progress: BatchProgress | null): RunOutcome {
+  return {
+    status: 'failed',
+    error: describeFailure(error),
+    ...counters(job, progress?.rows ?? 0),
+    batches: progress?.batches ?? 0,
+    details: { stopReason: 'error', ...(progress ? { lastKey: progress.lastKey } : {}) },
+  };
+}
+
+interface DriverError {
+  message: string;
+  code?: unknown;
+  errno?: unknown;
+}
+
+/**
+ * A message a DBA can act on: the engine's own explanation, or the database driver's message with
+ * its code (never the statement's bound values, which may be production data).
+ */
+export function describeFailure(error: unknown): string {
+  if (error instanceof EngineError) {
+    return error.message;
+  }
+  const driver = driverErrorOf(error);
+  if (driver) {
+    const codes = [
+      typeof driver.code === 'string' ? driver.code : null,
+      typeof driver.errno === 'number' ? `errno ${driver.errno}` : null,
+    ]
+      .filter((part) => part !== null)
+      .join(', ');
+    return `database error: ${driver.message}${codes ? ` (${codes})` : ''}`;
+  }
+  return `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function driverErrorOf(error: unknown): DriverError | null {
+  const candidate: unknown = error instanceof QueryFailedError ? error.driverError : error;
+  if (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    ('code' in candidate || 'errno' in candidate) &&
+    typeof (candidate as DriverError).message === 'string'
+  ) {
+    return candidate as DriverError;
+  }
+  return null;
+}
