@@ -10,6 +10,7 @@ import { BatchStatements } from './batch-statements';
 import { CopyMover } from './copy-mover';
 import { EngineError, ForeignKeyBlockedError } from './engine-errors';
 import { EngineRunOptions, EngineRunResult } from './engine.types';
+import { reportableKey } from './reportable-key';
 import { selectionPredicate } from './row-selection';
 import { ServerSideMover } from './server-side-mover';
 import { shareServer } from './same-server';
@@ -78,10 +79,11 @@ export class ArchivalEngine {
         moveWith(new CopyMover(statements, sourceSession, archiveSession, options.runId, archivedAt, options.hooks)),
       );
     });
-    details.lastKey = loop.lastKey;
+    details.lastKey = reportableKey(loop.lastKey);
+    const blockedKeys = blocked.map(reportableKey);
     if (blocked.length > 0) {
       details.blockedKeyCount = blocked.length;
-      details.blockedKeys = blocked.slice(0, MAX_REPORTED_BLOCKED_KEYS);
+      details.blockedKeys = blockedKeys.slice(0, MAX_REPORTED_BLOCKED_KEYS);
     }
     return {
       rows: loop.rows,
@@ -93,7 +95,7 @@ export class ArchivalEngine {
         blocked.length > 0
           ? `${blocked.length} rows of "${table.name}" were not archived because rows of other tables still reference them ` +
             `(foreign key); they stay in the source, everything else was archived. First keys: ` +
-            JSON.stringify(blocked.slice(0, 10).map((key) => (key.length === 1 ? key[0] : key)))
+            JSON.stringify(blockedKeys.slice(0, 10).map((key) => (key?.length === 1 ? key[0] : key)))
           : null,
     };
   }

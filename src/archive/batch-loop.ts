@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchProgress, StopReason } from './engine.types';
 import { isTransientLockError } from './engine-errors';
+import { reportableKey } from './reportable-key';
 
 export interface BatchStep {
   /** Rows handled by the batch (may be 0 when every row of it was blocked). */
@@ -55,7 +56,7 @@ export async function runBatchLoop(
     rows += result.rows;
     batches += 1;
     lastKey = result.lastKey;
-    await options.onBatch?.({ rows, batches, lastKey });
+    await options.onBatch?.({ rows, batches, lastKey: reportableKey(lastKey) });
     if (options.sleepBetweenBatchesMs) {
       await sleep(options.sleepBetweenBatchesMs, undefined, { signal: options.signal }).catch(() => undefined);
     }

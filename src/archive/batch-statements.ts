@@ -18,6 +18,8 @@ export class BatchStatements {
   readonly archiveColumns: string[];
   /** Positions of the key columns within `columns`. */
   readonly keyPositions: number[];
+  /** How each column is read so its exact value leaves the server (see SqlDialect.exactValueExpression). */
+  readonly exactColumns: string[];
 
   constructor(
     readonly dialect: SqlDialect,
@@ -34,6 +36,9 @@ export class BatchStatements {
     this.quotedColumns = this.columns.map(q);
     this.archiveColumns = [...this.quotedColumns, q(ARCHIVED_AT), q(ARCHIVE_RUN_ID)];
     this.keyPositions = this.key.names.map((name) => this.columns.indexOf(name));
+    this.exactColumns = table.columns.map((column, i) =>
+      dialect.exactValueExpression(this.quotedColumns[i], column.dataType),
+    );
   }
 
   /**
@@ -68,12 +73,12 @@ export class BatchStatements {
 
   /** Full rows plus their digest: what the copy protocol reads. */
   get rowsWithDigest(): string {
-    return `${this.quotedColumns.join(', ')}, ${this.dialect.rowDigestExpression(this.quotedColumns)}`;
+    return `${this.exactColumns.join(', ')}, ${this.dialect.rowDigestExpression(this.exactColumns)}`;
   }
 
   /** Key columns plus the row digest: what the server-side protocol reads. */
   get keysWithDigest(): string {
-    return `${this.key.quoted.join(', ')}, ${this.dialect.rowDigestExpression(this.quotedColumns)}`;
+    return `${this.key.quoted.join(', ')}, ${this.dialect.rowDigestExpression(this.exactColumns)}`;
   }
 
   keyOf(row: readonly unknown[]): unknown[] {
@@ -87,15 +92,7 @@ export class BatchStatements {
   /** Checksum of the archive copies of these keys (over the source columns only). */
   archiveChecksum(keys: readonly unknown[][]): SqlFragment {
     return {
-      sql: this.dialect.checksumQuery(this.archiveTable, this.quotedColumns, this.key.inList(keys.length)),
-      params: this.keyParams(keys),
-    };
-  }
-
-  /** Checksum of the source rows of these keys. */
-  sourceChecksum(keys: readonly unknown[][]): SqlFragment {
-    return {
-      sql: this.dialect.checksumQuery(this.sourceTable, this.quotedColumns, this.key.inList(keys.length)),
+      sql: this.dialect.checksumQuery(this.archiveTable, this.exactColumns, this.key.inList(keys.length)),
       params: this.keyParams(keys),
     };
   }

@@ -6,6 +6,7 @@ import { rollbackQuietly } from '../archive/batch-protocol';
 import { EngineError } from '../archive/engine-errors';
 import { EngineRunOptions, EngineRunResult } from '../archive/engine.types';
 import { KeyColumns } from '../archive/key-columns';
+import { reportableKey } from '../archive/reportable-key';
 import { SqlSession } from '../database/sql-client';
 import { inspectTable } from '../database/schema/schema-inspector';
 import { TableSchema, findColumn, isDateColumn } from '../database/schema/table-schema';
@@ -60,7 +61,7 @@ export class PurgeEngine {
         return keys.length === 0 ? null : { rows: keys.length, lastKey: keys[keys.length - 1] };
       }, options),
     );
-    details.lastKey = loop.lastKey;
+    details.lastKey = reportableKey(loop.lastKey);
     return {
       rows: loop.rows,
       batches: loop.batches,

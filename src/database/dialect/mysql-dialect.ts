@@ -15,6 +15,10 @@ export class MysqlDialect implements SqlDialect {
     return `${this.quoteIdentifier(schema)}.${this.quoteIdentifier(table)}`;
   }
 
+  exactValueExpression(quotedColumn: string, dataType: string): string {
+    return dataType === 'float' ? `CAST(${quotedColumn} AS DOUBLE)` : quotedColumn;
+  }
+
   /**
    * Each value is cast to binary and length-prefixed, so values containing the separator cannot
    * collide, mixed collations cannot fail the CONCAT, and NULL differs from every string.

@@ -14,6 +14,13 @@ export interface SqlDialect {
   /** ` FOR UPDATE` where the engine has row locks; SQLite relies on BEGIN IMMEDIATE instead. */
   readonly lockingReadSuffix: string;
 
+  /**
+   * How a column is read so that its exact value leaves the server: MySQL prints FLOAT with six
+   * significant digits (16777216 reads back as 16777200), so FLOAT is read as the DOUBLE it
+   * converts to exactly. Used both to copy values and to compute digests.
+   */
+  exactValueExpression(quotedColumn: string, dataType: string): string;
+
   /** SQL expression for one row's MD5 hex digest over `columns` (each quoted), identical on both databases. */
   rowDigestExpression(quotedColumns: readonly string[]): string;
 

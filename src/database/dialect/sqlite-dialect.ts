@@ -14,6 +14,10 @@ export class SqliteDialect implements SqlDialect {
     return `${this.quoteIdentifier(schema)}.${this.quoteIdentifier(table)}`;
   }
 
+  exactValueExpression(quotedColumn: string): string {
+    return quotedColumn;
+  }
+
   rowDigestExpression(quotedColumns: readonly string[]): string {
     return `das_row_digest(${quotedColumns.join(', ')})`;
   }

@@ -1,0 +1,254 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ArchivalEngine, TransferMode } from '../src/archive/archival-engine';
+import { EngineClients, daysAgo, openEngineClients, policyFor, tableContent } from './support/engine-fixtures';
+import Database from 'better-sqlite3';
+import type { ResultSetHeader } from 'mysql2';
+import {
+  TestDatabases,
+  TestEngine,
+  createTestDatabases,
+  describeEachEngine,
+  mysqlConnection,
+} from './support/test-databases';
+
+const COLUMNS = ['id', 'note', 'amount', 'created_at'];
+const ROWS = 1000;
+const OLD_ROWS = 800;
+
+/** orders: ids 1..800 are old, 801..1000 recent. */
+async function seedOrders(databases: TestDatabases, table = 'orders'): Promise<void> {
+  const mysql = databases.engine === 'mysql';
+  await databases.source(`DROP TABLE IF EXISTS ${table}`);
+  await databases.archive(`DROP TABLE IF EXISTS ${table}`);
+  await databases.source(
+    mysql
+      ? `CREATE TABLE ${table} (id BIGINT PRIMARY KEY, note VARCHAR(64), amount DECIMAL(10,2), created_at DATETIME(6) NOT NULL) ENGINE=InnoDB`
+      : `CREATE TABLE ${table} (id INTEGER PRIMARY KEY, note TEXT, amount DECIMAL(10,2), created_at DATETIME NOT NULL)`,
+  );
+  const values: unknown[] = [];
+  for (let id = 1; id <= ROWS; id++) {
+    values.push(id, `note ${id} 📦`, (id * 1.25).toFixed(2), daysAgo(id <= OLD_ROWS ? 90 : 2));
+  }
+  await databases.source(`INSERT INTO ${table} VALUES ${new Array(ROWS).fill('(?, ?, ?, ?)').join(', ')}`, values);
+}
+
+async function count(sql: TestDatabases['source'], query: string): Promise<number> {
+  const [row] = await sql<{ n: unknown }>(query);
+  return Number(row.n);
+}
+
+/** A separate connection playing production traffic; `update` reports what happened to the statement. */
+async function productionConnection(
+  databases: TestDatabases,
+): Promise<{ update(sql: string): Promise<string>; close(): Promise<void> }> {
+  if (databases.engine === 'mysql') {
+    const connection = await mysqlConnection(databases.env.SOURCE_DB_URL);
+    return {
+      update: async (sql) => {
+        const [header] = await connection.query<ResultSetHeader>(sql);
+        return `changed ${header.affectedRows} rows`;
+      },
+      close: () => connection.end(),
+    };
+  }
+  const db = new Database(databases.env.SOURCE_DB_URL.slice('sqlite:'.length), { timeout: 100 });
+  return {
+    update: async (sql) => {
+      try {
+        return `changed ${db.prepare(sql).run().changes} rows`;
+      } catch (error) {
+        return `refused: ${(error as Error).message}`;
+      }
+    },
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
+function transfersOf(engine: TestEngine): TransferMode[] {
+  return engine === 'mysql' ? ['copy', 'server-side'] : ['copy'];
+}
+
+describeEachEngine('archival safety', (engine) => {
+  let databases: TestDatabases;
+  let clients: EngineClients;
+
+  beforeAll(async () => {
+    databases = await createTestDatabases(engine);
+    clients = await openEngineClients(databases);
+  });
+
+  afterAll(async () => {
+    await clients?.close();
+    await databases?.drop();
+  });
+
+  describe.each(transfersOf(engine))('with %s transfer', (transfer) => {
+    it.each(['afterArchiveCommit', 'afterRead'])(
+      'loses and duplicates nothing when the process is killed at %s, and a rerun finishes the job',
+      async (hook) => {
+        await seedOrders(databases);
+        const original = await tableContent(databases.source, 'orders', COLUMNS, engine);
+
+        const worker = join(__dirname, 'support', 'crash-worker.ts');
+        const crash = await promisify(execFile)(
+          process.execPath,
+          [
+            '-r',
+            'ts-node/register/transpile-only',
+            worker,
+            databases.env.SOURCE_DB_URL,
+            databases.env.ARCHIVE_DB_URL,
+            'orders',
+            transfer,
+            hook,
+            '3',
+          ],
+          { cwd: join(__dirname, '..') },
+        ).then(
+          () => 'exited normally',
+          (error: { signal?: string; stdout?: string; stderr?: string }) =>
+            `${error.signal} ${error.stdout} ${error.stderr}`,
+        );
+        expect(crash).toMatch(/^SIGKILL crashing at/);
+
+        // Two batches committed before the crash; the third was in flight.
+        const inBoth = async () => {
+          const archived = new Set(await tableContent(databases.archive, 'orders', ['id'], engine));
+          return (await tableContent(databases.source, 'orders', ['id'], engine)).filter((id) => archived.has(id))
+            .length;
+        };
+        const archivedBefore = await count(databases.archive, 'SELECT COUNT(*) AS n FROM orders');
+        if (hook === 'afterArchiveCommit' && transfer === 'copy') {
+          // The crash hit the window between the two commits: batch 3 is in both places.
+          expect(archivedBefore).toBe(300);
+          expect(await inBoth()).toBe(100);
+        } else {
+          expect(archivedBefore).toBe(200);
+          expect(await inBoth()).toBe(0);
+        }
+
+        const rerun = await new ArchivalEngine().run({
+          policy: policyFor('orders'),
+          source: clients.source,
+          archive: clients.archive,
+          runId: 2,
+          batchSize: 100,
+          transfer,
+        });
+        expect(rerun.stopReason).toBe('completed');
+
+        const archived = await tableContent(databases.archive, 'orders', COLUMNS, engine);
+        const remaining = await tableContent(databases.source, 'orders', COLUMNS, engine);
+        expect(archived).toHaveLength(OLD_ROWS);
+        expect(remaining).toHaveLength(ROWS - OLD_ROWS);
+        expect(await inBoth()).toBe(0);
+        expect([...archived, ...remaining].sort()).toEqual(original);
+      },
+    );
+
+    it('fails the batch when the archive alters a value, deleting nothing', async () => {
+      await seedOrders(databases);
+      // Create the archive table, then make it corrupt what it receives.
+      await new ArchivalEngine().run({
+        policy: policyFor('orders'),
+        source: clients.source,
+        archive: clients.archive,
+        runId: 1,
+        batchSize: 10,
+        maxRuntimeMs: 0,
+      });
+      await databases.archive(
+        engine === 'mysql'
+          ? "CREATE TRIGGER corrupt BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = CONCAT(NEW.note, '!')"
+          : "CREATE TRIGGER corrupt AFTER INSERT ON orders BEGIN UPDATE orders SET note = note || '!' WHERE id = NEW.id; END",
+      );
+      const original = await tableContent(databases.source, 'orders', COLUMNS, engine);
+      await expect(
+        new ArchivalEngine().run({
+          policy: policyFor('orders'),
+          source: clients.source,
+          archive: clients.archive,
+          runId: 1,
+          batchSize: 100,
+          transfer,
+        }),
+      ).rejects.toThrow(
+        /verification failed: the archive copy of 100 rows differs from the source.*nothing was deleted/,
+      );
+      expect(await tableContent(databases.source, 'orders', COLUMNS, engine)).toEqual(original);
+      expect(await count(databases.archive, 'SELECT COUNT(*) AS n FROM orders')).toBe(0);
+      await databases.archive('DROP TRIGGER corrupt');
+    });
+  });
+
+  it('does not lose a concurrent update of a row whose batch is in flight', async () => {
+    await seedOrders(databases);
+    const production = await productionConnection(databases);
+    let update: Promise<string> | undefined;
+    await new ArchivalEngine().run({
+      policy: policyFor('orders'),
+      source: clients.source,
+      archive: clients.archive,
+      runId: 3,
+      batchSize: 100,
+      hooks: {
+        afterRead: async (batch) => {
+          if (batch === 1) {
+            // Production updates row 5 while the batch holding it is between read and delete.
+            update = production.update("UPDATE orders SET note = 'changed' WHERE id = 5");
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          }
+        },
+      },
+    });
+    const outcome = await update;
+    await production.close();
+    const [archived] = await databases.archive<{ note: string }>('SELECT note FROM orders WHERE id = 5');
+    expect(archived.note).toBe('note 5 📦');
+    expect(await count(databases.source, 'SELECT COUNT(*) AS n FROM orders WHERE id = 5')).toBe(0);
+    // The update did not silently change a row already copied: MariaDB's row lock made it wait for
+    // the batch, after which it found no row (0 rows changed, which the application sees);
+    // SQLite's write lock refused it outright.
+    expect(outcome).toBe(engine === 'mysql' ? 'changed 0 rows' : 'refused: database is locked');
+  });
+
+  it.each(transfersOf(engine))(
+    'archives around rows a foreign key still references, fails the run with a clear message and loses nothing (%s)',
+    async (transfer) => {
+      const mysql = engine === 'mysql';
+      await databases.source('DROP TABLE IF EXISTS invoices');
+      await seedOrders(databases);
+      await databases.source(
+        mysql
+          ? 'CREATE TABLE invoices (id INT PRIMARY KEY, order_id BIGINT NOT NULL, FOREIGN KEY (order_id) REFERENCES orders (id)) ENGINE=InnoDB'
+          : 'CREATE TABLE invoices (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders (id))',
+      );
+      await databases.source('INSERT INTO invoices VALUES (1, 150), (2, 151), (3, 777)');
+      const original = await tableContent(databases.source, 'orders', COLUMNS, engine);
+
+      const result = await new ArchivalEngine().run({
+        policy: policyFor('orders'),
+        source: clients.source,
+        archive: clients.archive,
+        runId: 4,
+        batchSize: 100,
+        transfer,
+      });
+      expect(result.problem).toMatch(
+        /3 rows of "orders" were not archived because rows of other tables still reference them/,
+      );
+      expect(result.details.blockedKeys).toEqual([['150'], ['151'], ['777']]);
+      expect(result.rows).toBe(OLD_ROWS - 3);
+
+      const archived = await tableContent(databases.archive, 'orders', COLUMNS, engine);
+      const remaining = await tableContent(databases.source, 'orders', COLUMNS, engine);
+      expect(archived).toHaveLength(OLD_ROWS - 3);
+      expect([...archived, ...remaining].sort()).toEqual(original);
+      await databases.source('DROP TABLE invoices');
+    },
+  );
+});
