@@ -1,7 +1,14 @@
 import { SetMetadata } from '@nestjs/common';
 
-/** Metadata key read by the global JWT guard: routes carrying it need no token. */
-export const IS_PUBLIC_KEY = 'isPublic';
+export const IS_PUBLIC_KEY = 'das:isPublic';
 
-/** Opts a route (or controller) out of the default-deny authentication: probes, login, signup. */
+/**
+ * Opts a route (or a whole controller) out of the global JWT guard. Every other route needs a
+ * bearer token: auth is default-deny, so forgetting a decorator can only lock a route, never open it.
+ *
+ * @example
+ * @Public()
+ * @Get('health')
+ * check() { ... }
+ */
 export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);

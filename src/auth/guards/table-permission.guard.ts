@@ -1,0 +1,35 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { TABLE_PERMISSION_KEY } from '../decorators/table-permission.decorator';
+import { requireUser } from './authorization';
+
+/**
+ * Global guard: enforces @TablePermission() / @Auth({ tablePermission }). Admins pass; a user passes
+ * when the table named by the route parameter is in their token's `permissions`.
+ */
+@Injectable()
+export class TablePermissionGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const routeParam = this.reflector.getAllAndOverride<string | undefined>(TABLE_PERMISSION_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (routeParam === undefined) {
+      return true;
+    }
+    const { request, user } = requireUser(context);
+    const tableName = (request.params as Record<string, string | undefined>)[routeParam];
+    if (tableName === undefined) {
+      // A programming error (decorator names a parameter the route lacks); fail closed and loudly.
+      throw new Error(`@TablePermission('${routeParam}') is used on a route without a :${routeParam} parameter`);
+    }
+    if (user.role === 'admin' || user.permissions.includes(tableName)) {
+      return true;
+    }
+    throw new ForbiddenException(
+      `You are not permitted to read table "${tableName}": ask an admin to grant it, then log in again`,
+    );
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Every admin-only route, in one table, for the test proving that a signed-in non-admin gets 403 on
+ * each of them and an anonymous caller 401 (test/users.e2e-spec.ts). Add your module's admin routes here.
+ *
+ * `{self}` in a path is replaced by the non-admin caller's own username, so a missing guard would
+ * show up as a success (e.g. self-promotion) rather than as a 404. Give a valid body: the test must
+ * fail because of the guard, not because of validation.
+ */
+export interface AdminRoute {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  body?: object;
+}
+
+export const ADMIN_ROUTES: readonly AdminRoute[] = [
+  { method: 'get', path: '/api/v1/users' },
+  { method: 'put', path: '/api/v1/users/{self}/permissions', body: { tables: ['orders'] } },
+  { method: 'put', path: '/api/v1/users/{self}/role', body: { role: 'admin' } },
+  { method: 'get', path: '/api/v1/audit' },
+];
+
+export function adminRoutePath(route: AdminRoute, self: string): string {
+  return route.path.replaceAll('{self}', encodeURIComponent(self));
+}
