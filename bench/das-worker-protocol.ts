@@ -17,3 +17,9 @@ export interface WorkerReport {
   /** How the archival engine moved the rows: `server-side` or `copy`. */
   transfer?: string;
 }
+
+/** The engines, loaded by path at run time so the benchmark runs (peers only) before they exist. */
+export const ENGINE_MODULES = {
+  archive: { path: '../src/archive/archival-engine', exportName: 'ArchivalEngine' },
+  purge: { path: '../src/purge/purge-engine', exportName: 'PurgeEngine' },
+} as const;

@@ -15,7 +15,13 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import type { EngineRunOptions, EngineRunResult } from '../src/archive/engine.types';
-import { ARCHIVE_URL_ENV, ENGINE_UNAVAILABLE_EXIT_CODE, SOURCE_URL_ENV, WorkerReport } from './das-worker-protocol';
+import {
+  ARCHIVE_URL_ENV,
+  ENGINE_MODULES,
+  ENGINE_UNAVAILABLE_EXIT_CODE,
+  SOURCE_URL_ENV,
+  WorkerReport,
+} from './das-worker-protocol';
 
 type Job = 'archive' | 'purge';
 
@@ -26,16 +32,10 @@ interface Engine {
   ): Promise<EngineRunResult & { problem?: string | null }>;
 }
 
-// Loaded by path at run time, so the benchmark builds and runs (peers only) before the engines exist.
-const ENGINES: Record<Job, { path: string; exportName: string }> = {
-  archive: { path: '../src/archive/archival-engine', exportName: 'ArchivalEngine' },
-  purge: { path: '../src/purge/purge-engine', exportName: 'PurgeEngine' },
-};
-
 class EngineUnavailable extends Error {}
 
 async function loadEngine(job: Job): Promise<Engine> {
-  const { path, exportName } = ENGINES[job];
+  const { path, exportName } = ENGINE_MODULES[job];
   let module: Record<string, unknown>;
   try {
     module = (await import(path)) as Record<string, unknown>;
@@ -43,7 +43,7 @@ async function loadEngine(job: Job): Promise<Engine> {
     const { code, message } = error as NodeJS.ErrnoException;
     // Only the engine file itself missing means "not built yet"; a broken import inside it is a failure.
     if (code === 'MODULE_NOT_FOUND' && message.includes(`'${path}'`)) {
-      throw new EngineUnavailable(`DAS engine not available yet: ${path}.ts does not exist`);
+      throw new EngineUnavailable(`DAS engine not available yet: ${path} does not exist`);
     }
     throw error;
   }

@@ -19,6 +19,8 @@ export interface BenchOptions {
   archiveDays: number;
   purgeDays: number;
   quiesceMaxSeconds: number;
+  /** How the DAS worker runs: compiled to JavaScript first (like production), or under ts-node. */
+  dasRuntime: 'compiled' | 'ts-node';
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -42,6 +44,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --archive-days D      archive rows older than D days (default 180)
   --purge-days D        purge rows older than D days (default 365)
   --quiesce-max S       wait at most S seconds for InnoDB to settle before each run (default 180)
+  --das-runtime R       compiled (default: the DAS worker and engines are compiled to JavaScript
+                        once, then run with plain node, as in production) or ts-node
   --out DIR             where results go (default bench-results/)
 `;
 
@@ -87,6 +91,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'purge-days': { type: 'string', default: '365' },
       'quiesce-max': { type: 'string', default: '180' },
       out: { type: 'string', default: 'bench-results' },
+      'das-runtime': { type: 'string', default: 'compiled' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -121,6 +126,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     archiveDays: positiveInteger('archive-days', values['archive-days']),
     purgeDays: positiveInteger('purge-days', values['purge-days']),
     quiesceMaxSeconds: positiveInteger('quiesce-max', values['quiesce-max']),
+    dasRuntime: list('das-runtime', values['das-runtime'], ['compiled', 'ts-node'] as const)[0],
   };
   if (options.archiveUrl && !options.sourceUrl) {
     throw new UsageError('--archive-url needs --source-url');

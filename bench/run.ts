@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { Connection } from 'mysql2/promise';
 import { DatabaseRef, ServerRef, TableRef, connect } from './db';
 import { DasMover } from './movers/das';
+import { DasRuntime, compiledRuntime, tsNodeRuntime } from './movers/das-runtime';
 import { ExternalCommandMover } from './movers/external';
 import { Job, Mover, Topology } from './movers/mover';
 import { killRunningChildren } from './movers/process';
@@ -27,13 +28,28 @@ const TEMPLATES: Record<Job, string> = { archive: 'orders', purge: 'archived_ord
 
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-function buildMovers(options: BenchOptions): Mover[] {
+/** Compiled unless asked otherwise or impossible (engine files missing: the check then says so). */
+async function dasRuntime(options: BenchOptions, workDir: string, logDir: string): Promise<DasRuntime> {
+  if (options.dasRuntime === 'ts-node') {
+    return tsNodeRuntime();
+  }
+  try {
+    const runtime = await compiledRuntime(workDir, join(logDir, 'das-build.log'));
+    log('das: worker and engines compiled to JavaScript; runs use plain node');
+    return runtime;
+  } catch (error) {
+    log(`das: ${(error as Error).message}; the worker runs under ts-node instead`);
+    return tsNodeRuntime();
+  }
+}
+
+function buildMovers(options: BenchOptions, das: DasRuntime | null): Mover[] {
   return options.variants.map((name): Mover => {
     switch (name) {
       case 'das':
-        return new DasMover(name);
+        return new DasMover(name, das ?? tsNodeRuntime());
       case 'das-copy':
-        return new DasMover(name, 'copy');
+        return new DasMover(name, das ?? tsNodeRuntime(), 'copy');
       case 'pt-bulk':
         return new PtArchiverMover(name, true);
       case 'pt-row':
@@ -129,7 +145,10 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   try {
-    const movers = buildMovers(options);
+    const das = options.variants.some((name) => name.startsWith('das'))
+      ? await dasRuntime(options, workDir, logDir)
+      : null;
+    const movers = buildMovers(options, das);
     const unavailable = new Map<string, string>();
     for (const mover of movers) {
       const reason = await mover.unavailable();
@@ -189,6 +208,7 @@ async function main(): Promise<number> {
         gitCommit: gitCommit(),
         servers: [...described.values()],
         throwawayServers: setup.throwaway,
+        dasRuntime: das?.kind ?? null,
       },
       skipped,
       runs,

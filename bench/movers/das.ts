@@ -1,12 +1,8 @@
-import { join, resolve } from 'node:path';
 import { serverUrl } from '../db';
 import { ARCHIVE_URL_ENV, ENGINE_UNAVAILABLE_EXIT_CODE, SOURCE_URL_ENV, WorkerReport } from '../das-worker-protocol';
+import { DasRuntime } from './das-runtime';
 import { Job, MoveContext, MoveOutcome, Mover, Topology } from './mover';
 import { exitError, runProcess } from './process';
-
-const REPO_ROOT = resolve(__dirname, '..', '..');
-const WORKER = join('bench', 'das-worker.ts');
-const NODE_ARGS = ['-r', 'ts-node/register/transpile-only', WORKER];
 
 /**
  * DAS's own engines (ArchivalEngine / PurgeEngine), each run in a child process (bench/das-worker.ts)
@@ -22,6 +18,7 @@ export class DasMover implements Mover {
 
   constructor(
     readonly name: string,
+    private readonly runtime: DasRuntime,
     private readonly transfer: 'auto' | 'copy' = 'auto',
   ) {}
 
@@ -36,8 +33,10 @@ export class DasMover implements Mover {
   }
 
   async unavailable(): Promise<string | null> {
-    const result = await runProcess(process.execPath, [...NODE_ARGS, '--check'], {
-      cwd: REPO_ROOT,
+    const { command, args, cwd, env } = this.runtime;
+    const result = await runProcess(command, [...args, '--check'], {
+      cwd,
+      env: { ...process.env, ...env },
       logFile: '/dev/null',
     });
     if (result.exitCode === 0) {
@@ -50,7 +49,7 @@ export class DasMover implements Mover {
 
   async move(context: MoveContext): Promise<MoveOutcome> {
     const args = [
-      ...NODE_ARGS,
+      ...this.runtime.args,
       '--job',
       context.job,
       '--table',
@@ -66,10 +65,11 @@ export class DasMover implements Mover {
       '--transfer',
       this.transfer,
     ];
-    const result = await runProcess(process.execPath, args, {
-      cwd: REPO_ROOT,
+    const result = await runProcess(this.runtime.command, args, {
+      cwd: this.runtime.cwd,
       env: {
         ...process.env,
+        ...this.runtime.env,
         [SOURCE_URL_ENV]: serverUrl(context.source.server, context.source.database),
         [ARCHIVE_URL_ENV]: serverUrl(context.archive.server, context.archive.database),
       },
