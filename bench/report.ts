@@ -24,6 +24,8 @@ export interface RunRecord {
   /** Copying the fresh data and waiting for InnoDB before the run (not timed into the figure). */
   prepareSeconds: number;
   quiesceSeconds: number;
+  /** 1-minute load average when the mover started (2 = both cores of a 2-core machine busy). */
+  loadAverage: number;
   log: string;
 }
 

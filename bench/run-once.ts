@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'mysql2/promise';
 import { DatabaseRef, TableRef } from './db';
@@ -64,6 +65,8 @@ export async function runOnce(setup: RunSetup, mover: Mover): Promise<{ record: 
       : await expectPurge(archive, setup.dateColumn, cutoff);
   const prepareSeconds = (performance.now() - prepareStarted) / 1000;
 
+  // Other work on the machine is the main source of noise; the 1-minute load says how much there was.
+  const loadAverage = loadavg()[0];
   const log = join(setup.logDir, `${setup.rep}-${setup.job}-${setup.topology}-${mover.name}.log`);
   const outcome = await mover.move({
     job: setup.job,
@@ -93,6 +96,7 @@ export async function runOnce(setup: RunSetup, mover: Mover): Promise<{ record: 
     transfer: outcome.transfer,
     prepareSeconds,
     quiesceSeconds,
+    loadAverage,
     log,
   };
   if (outcome.unavailable) {
