@@ -31,7 +31,7 @@ export function compareColumn(source: ColumnSchema, archive: ColumnSchema): Colu
     kind: 'incompatible',
     reason: `column "${source.name}" is ${source.columnType}${charsetSuffix(source)} in the source but ${archive.columnType}${charsetSuffix(archive)} in the archive: ${detail}`,
   });
-  if (!sameCharset(source, archive)) {
+  if (source.charset && archive.charset && source.charset !== archive.charset) {
     return incompatible('the character set changed');
   }
   const s = parseType(source.columnType);

@@ -1,0 +1,90 @@
+import { ArchivalEngine } from '../src/archive/archival-engine';
+import { PurgeEngine } from '../src/purge/purge-engine';
+import { EngineClients, daysAgo, openEngineClients, policyFor, tableContent } from './support/engine-fixtures';
+import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
+
+describeEachEngine('PurgeEngine', (engine) => {
+  let databases: TestDatabases;
+  let clients: EngineClients;
+  const policy = policyFor('orders', { archiveAfterDays: 30, deleteAfterDays: 365 });
+
+  beforeAll(async () => {
+    databases = await createTestDatabases(engine);
+    clients = await openEngineClients(databases);
+  });
+
+  afterAll(async () => {
+    await clients?.close();
+    await databases?.drop();
+  });
+
+  beforeEach(async () => {
+    await databases.source('DROP TABLE IF EXISTS orders');
+    await databases.archive('DROP TABLE IF EXISTS orders');
+    await databases.source(
+      engine === 'mysql'
+        ? 'CREATE TABLE orders (id INT PRIMARY KEY, created_at DATETIME NULL)'
+        : 'CREATE TABLE orders (id INTEGER PRIMARY KEY, created_at DATETIME)',
+    );
+    // Ages: 400+ days (expired once archived), 100 days (archived, kept), 1 day (stays in source).
+    const values: unknown[] = [];
+    for (let id = 1; id <= 900; id++) {
+      values.push(id, id <= 450 ? daysAgo(400 + (id % 30)) : id <= 800 ? daysAgo(100) : daysAgo(1));
+    }
+    await databases.source(`INSERT INTO orders VALUES ${new Array(900).fill('(?, ?)').join(', ')}`, values);
+    await new ArchivalEngine().run({
+      policy,
+      source: clients.source,
+      archive: clients.archive,
+      runId: 1,
+      batchSize: 200,
+    });
+  });
+
+  it('deletes exactly the archived rows older than deleteAfterDays, in batches', async () => {
+    const kept = (await tableContent(databases.archive, 'orders', ['id'], engine)).filter(
+      (id) => Number(JSON.parse(id)[0]) > 450,
+    );
+    const batches: number[] = [];
+    const result = await new PurgeEngine().run({
+      policy,
+      source: clients.source,
+      archive: clients.archive,
+      runId: 2,
+      batchSize: 100,
+      onBatch: (p) => {
+        batches.push(p.rows);
+      },
+    });
+    expect(result).toMatchObject({ rows: 450, batches: 5, stopReason: 'completed' });
+    expect(batches).toEqual([100, 200, 300, 400, 450]);
+    expect(await tableContent(databases.archive, 'orders', ['id'], engine)).toEqual(kept);
+    const [{ n }] = await databases.source<{ n: unknown }>('SELECT COUNT(*) AS n FROM orders');
+    expect(Number(n)).toBe(100);
+  });
+
+  it('counts without deleting in a dry run', async () => {
+    const result = await new PurgeEngine().run({
+      policy,
+      source: clients.source,
+      archive: clients.archive,
+      runId: 3,
+      batchSize: 100,
+      dryRun: true,
+    });
+    expect(result).toMatchObject({ rows: 450, dryRun: true });
+    const [{ n }] = await databases.archive<{ n: unknown }>('SELECT COUNT(*) AS n FROM orders');
+    expect(Number(n)).toBe(800);
+  });
+
+  it('does nothing for a table that was never archived', async () => {
+    const result = await new PurgeEngine().run({
+      policy: policyFor('never_archived'),
+      source: clients.source,
+      archive: clients.archive,
+      runId: 4,
+      batchSize: 100,
+    });
+    expect(result).toMatchObject({ rows: 0, batches: 0 });
+  });
+});
