@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ArchiveModule } from './archive/archive.module';
+import { ArchiveReadModule } from './archive-read/archive-read.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
@@ -23,6 +24,7 @@ const FEATURE_MODULES = [
   UsersModule,
   PolicyModule,
   ArchiveModule,
+  ArchiveReadModule,
   PurgeModule,
   RunsModule,
   SchedulerModule,

@@ -23,7 +23,7 @@ export function createArchiveTableStatements(
   const metaLines =
     dialect.engine === 'mysql'
       ? [`${q(ARCHIVED_AT)} DATETIME(6) NOT NULL`, `${q(ARCHIVE_RUN_ID)} BIGINT NOT NULL`]
-      : [`${q(ARCHIVED_AT)} TEXT NOT NULL`, `${q(ARCHIVE_RUN_ID)} INTEGER NOT NULL`];
+      : [`${q(ARCHIVED_AT)} DATETIME NOT NULL`, `${q(ARCHIVE_RUN_ID)} INTEGER NOT NULL`];
   const primaryKey = `PRIMARY KEY (${source.primaryKey.map(q).join(', ')})`;
   const table = dialect.qualifiedTable(schema, source.name);
   const indexName = archiveDateIndexName(source.name, dateColumn);

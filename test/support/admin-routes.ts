@@ -17,6 +17,14 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'put', path: '/api/v1/users/{self}/permissions', body: { tables: ['orders'] } },
   { method: 'put', path: '/api/v1/users/{self}/role', body: { role: 'admin' } },
   { method: 'get', path: '/api/v1/audit' },
+  { method: 'get', path: '/api/v1/policies' },
+  {
+    method: 'post',
+    path: '/api/v1/policies',
+    body: { tableName: 'orders', dateColumn: 'created_at', archiveAfterDays: 30, deleteAfterDays: 365 },
+  },
+  { method: 'delete', path: '/api/v1/policies/orders' },
+  { method: 'get', path: '/api/v1/policies/orders/preview' },
 ];
 
 export function adminRoutePath(route: AdminRoute, self: string): string {
