@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { CONTROL_DB } from '../database/database.constants';
 import { JobRequest } from '../scheduler/job-request';
 import { JobRun } from './entities/job-run.entity';
@@ -19,29 +20,33 @@ export interface RunOutcome {
 const MAX_ERROR_LENGTH = 4000;
 const USERNAME_LENGTH = 64;
 
-/** Writes run records: opened as `running`, progress while it runs, and how it ended. */
+/**
+ * Writes run records: opened as `running`, progress while it runs, and how it ended. Single
+ * statements only, never save(): on SQLite every caller shares one connection, and concurrent
+ * save() transactions of different runs would nest into each other.
+ */
 @Injectable()
 export class RunRecorder {
   constructor(@InjectRepository(JobRun, CONTROL_DB) private readonly runs: Repository<JobRun>) {}
 
-  open(request: JobRequest): Promise<JobRun> {
-    return this.runs.save(
-      this.runs.create({
-        job: request.job,
-        tableName: request.tableName,
-        status: 'running',
-        trigger: request.trigger,
-        startedAt: new Date(),
-        finishedAt: null,
-        rowsArchived: 0,
-        rowsPurged: 0,
-        batches: 0,
-        error: null,
-        dryRun: Boolean(request.dryRun),
-        requestedBy: request.requestedBy?.slice(0, USERNAME_LENGTH) ?? null,
-        details: null,
-      }),
-    );
+  /** Inserts the record as `running` and returns it. */
+  async open(request: JobRequest): Promise<JobRun> {
+    const opened = {
+      job: request.job,
+      tableName: request.tableName,
+      status: 'running' as const,
+      trigger: request.trigger,
+      startedAt: new Date(),
+      finishedAt: null,
+      rowsArchived: 0,
+      rowsPurged: 0,
+      batches: 0,
+      error: null,
+      dryRun: Boolean(request.dryRun),
+      requestedBy: request.requestedBy?.slice(0, USERNAME_LENGTH) ?? null,
+    };
+    const { identifiers } = await this.runs.insert(opened);
+    return Object.assign(new JobRun(), opened, { id: Number(identifiers[0].id), details: null });
   }
 
   /** Rows and batches so far; only while the run is still `running`. */
@@ -51,15 +56,15 @@ export class RunRecorder {
   }
 
   /** Writes the end of the run and returns the final record (`run` itself is left as it was). */
-  finish(run: JobRun, outcome: RunOutcome): Promise<JobRun> {
-    return this.runs.save(
-      this.runs.create({
-        ...run,
-        ...outcome,
-        error: outcome.error === null ? null : outcome.error.slice(0, MAX_ERROR_LENGTH),
-        finishedAt: new Date(),
-      }),
-    );
+  async finish(run: JobRun, outcome: RunOutcome): Promise<JobRun> {
+    const end = {
+      ...outcome,
+      error: outcome.error === null ? null : outcome.error.slice(0, MAX_ERROR_LENGTH),
+      finishedAt: new Date(),
+    };
+    // QueryDeepPartialEntity cannot express the JSON `details` column; the jsonText transformer writes it.
+    await this.runs.update({ id: run.id }, end as QueryDeepPartialEntity<JobRun>);
+    return Object.assign(new JobRun(), run, end);
   }
 
   /**

@@ -1,11 +1,10 @@
-import { BadRequestException, Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/decorators/auth.decorator';
+import { RunIdParams } from './dto/run-id-params.dto';
 import { RunDto } from './dto/run.dto';
 import { RunQueryDto } from './dto/run-query.dto';
 import { RunsService } from './runs.service';
-
-const runIdPipe = new ParseIntPipe({ exceptionFactory: () => new BadRequestException('id must be an integer') });
 
 @ApiTags('runs')
 @Auth({ roles: ['admin'] })
@@ -24,9 +23,9 @@ export class RunsController {
   @Get(':id')
   @ApiOperation({ summary: 'Read one run; its row counts grow while it runs (admin)' })
   @ApiOkResponse({ type: RunDto })
-  @ApiBadRequestResponse({ description: 'The id is not an integer' })
+  @ApiBadRequestResponse({ description: 'The id is not a positive integer' })
   @ApiNotFoundResponse({ description: 'No run with this id' })
-  get(@Param('id', runIdPipe) id: number): Promise<RunDto> {
-    return this.runs.get(id);
+  get(@Param() params: RunIdParams): Promise<RunDto> {
+    return this.runs.get(Number(params.id));
   }
 }
