@@ -305,6 +305,8 @@ describeEachEngine('manual runs and the runs API', (engine) => {
       document.paths['/api/v1/runs'].get,
       document.paths['/api/v1/runs/{id}'].get,
       document.paths['/api/v1/policies/{tableName}/run'].post,
+      document.paths['/api/v1/system/scheduler/jobs'].get,
+      document.paths['/api/v1/system/scheduler/test'].post,
     ];
     for (const route of routes) {
       expect(route.summary).toEqual(expect.any(String));

@@ -25,6 +25,11 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   },
   { method: 'delete', path: '/api/v1/policies/orders' },
   { method: 'get', path: '/api/v1/policies/orders/preview' },
+  { method: 'post', path: '/api/v1/policies/orders/run', body: { job: 'archive' } },
+  { method: 'get', path: '/api/v1/runs' },
+  { method: 'get', path: '/api/v1/runs/1' },
+  { method: 'get', path: '/api/v1/system/scheduler/jobs' },
+  { method: 'post', path: '/api/v1/system/scheduler/test', body: { delaySeconds: 0 } },
 ];
 
 export function adminRoutePath(route: AdminRoute, self: string): string {
