@@ -314,5 +314,11 @@ describeEachEngine('manual runs and the runs API', (engine) => {
       expect(Object.keys(route.responses)).toEqual(expect.arrayContaining(['401', '403']));
     }
     expect(Object.keys(routes[2].responses)).toEqual(expect.arrayContaining(['202', '400', '404', '409']));
+    const parameters = (route: object) =>
+      ((route as { parameters: Array<{ name: string; in: string }> }).parameters ?? []).map((p) => `${p.in}:${p.name}`);
+    expect(parameters(routes[0])).toEqual(
+      expect.arrayContaining(['query:tableName', 'query:job', 'query:status', 'query:trigger', 'query:limit']),
+    );
+    expect(parameters(routes[1])).toEqual(['path:id']);
   });
 });

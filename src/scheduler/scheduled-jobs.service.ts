@@ -18,6 +18,9 @@ export class ScheduledJobs {
    * that fails (or cannot even start) is logged and recorded, and the next one runs anyway.
    */
   async runAll(job: JobKind): Promise<JobRun[]> {
+    if (!this.runner.acceptingJobs) {
+      return [];
+    }
     let tables: string[];
     try {
       tables = (await this.policies.listEnabled()).map((policy) => policy.tableName);

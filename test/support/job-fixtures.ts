@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RunDto } from '../../src/runs/dto/run.dto';
 import { daysAgo, tableContent } from './engine-fixtures';
 import { TestApp } from './test-app';
 import { TestDatabases } from './test-databases';
@@ -105,22 +106,8 @@ export async function waitFor<T>(
   }
 }
 
-export interface RunBody {
-  id: number;
-  job: string;
-  tableName: string;
-  status: string;
-  trigger: string;
-  startedAt: string;
-  finishedAt: string | null;
-  rowsArchived: number;
-  rowsPurged: number;
-  batches: number;
-  error: string | null;
-  dryRun: boolean;
-  requestedBy: string | null;
-  details: Record<string, unknown> | null;
-}
+/** A run as GET /runs answers it. */
+export type RunBody = RunDto;
 
 export async function getRun(as: Caller, id: number): Promise<RunBody> {
   const response = await as.get(`/api/v1/runs/${id}`);
