@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import { CliProgram } from './cli-program';
+import { CliServices } from './cli-services';
+import { ArchiveRunCommand } from './commands/archive-run.command';
+import { CreateAdminCommand } from './commands/create-admin.command';
+import { GrantCommand } from './commands/grant.command';
+import { MigrateCommand } from './commands/migrate.command';
+import { PolicyListCommand } from './commands/policy-list.command';
+import { PurgeRunCommand } from './commands/purge-run.command';
+
+const COMMANDS = [
+  CreateAdminCommand,
+  GrantCommand,
+  PolicyListCommand,
+  ArchiveRunCommand,
+  PurgeRunCommand,
+  MigrateCommand,
+];
+
+/**
+ * The admin CLI (src/cli.ts): thin commands over the services the HTTP service uses. No
+ * controllers, no cron jobs; the services start only when a command needs them (CliServices).
+ */
+@Module({})
+export class CliModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config)],
+      providers: [CliServices, CliProgram, ...COMMANDS],
+    };
+  }
+}

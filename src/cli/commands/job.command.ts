@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { CommandRunner, Help, Option } from 'nest-commander';
+import { Policy } from '../../policy/entities/policy.entity';
+import { PolicyPreviewService } from '../../policy/policy-preview.service';
+import { PolicyService } from '../../policy/policy.service';
+import { JobKind, JobRun } from '../../runs/entities/job-run.entity';
+import { JobRunner } from '../../scheduler/job-runner.service';
+import { CliServices } from '../cli-services';
+import { CliUsageError, EXIT, messageOf } from '../exit-codes';
+import { printLine, printProblem } from '../output';
+import { ProgressReporter } from '../progress-reporter';
+import { describeOutcome, describePlan } from '../run-report';
+import { StopSignals } from '../stop-signals';
+
+export interface JobCommandOptions {
+  dryRun?: boolean;
+  batchSize?: number;
+  maxRuntime?: number;
+  sleep?: number;
+}
+
+const EXIT_OF_STATUS: Record<JobRun['status'], number> = {
+  succeeded: EXIT.ok,
+  failed: EXIT.failed,
+  skipped: EXIT.skipped,
+  running: EXIT.failed,
+};
+
+/**
+ * Base of the commands that change data (archive:run, purge:run): the same options, the same
+ * JobRunner as the server (so its leases keep a CLI run and a scheduled run of the same job
+ * apart), a plan first, live progress, a summary, and a clean stop on Ctrl-C.
+ * (@Injectable() so that TypeScript records the constructor's parameter types for the subclasses.)
+ */
+@Injectable()
+export abstract class JobCommand extends CommandRunner {
+  protected abstract readonly job: JobKind;
+
+  constructor(private readonly services: CliServices) {
+    super();
+  }
+
+  async run([tableName]: string[], options: JobCommandOptions): Promise<void> {
+    const signals = new StopSignals(() => this.services.close(), printProblem);
+    try {
+      process.exitCode = await this.runJob(tableName, options, signals);
+    } catch (error) {
+      if (signals.exitCode === null) {
+        throw error;
+      }
+      printProblem(`stopped before the run started (${messageOf(error)})`);
+      process.exitCode = signals.exitCode;
+    } finally {
+      signals.dispose();
+    }
+  }
+
+  private async runJob(tableName: string, options: JobCommandOptions, signals: StopSignals): Promise<number> {
+    const policies = await this.services.get(PolicyService);
+    const runner = await this.services.get(JobRunner);
+    const policy = await policies.findByTable(tableName);
+    const batchSize = options.batchSize ?? policies.batchSizeOf(policy);
+    const total = await this.announce(policy, batchSize, Boolean(options.dryRun));
+    const progress = new ProgressReporter(process.stdout, `${this.job} ${tableName}`, total);
+    const run = await runner.runToCompletion(
+      {
+        tableName,
+        job: this.job,
+        trigger: 'cli',
+        requestedBy: 'cli',
+        dryRun: Boolean(options.dryRun),
+        options: {
+          batchSize: options.batchSize,
+          maxRuntimeMs: options.maxRuntime === undefined ? undefined : options.maxRuntime * 1000,
+          sleepBetweenBatchesMs: options.sleep,
+        },
+      },
+      { onProgress: (batch) => progress.update(batch) },
+    );
+    progress.finish();
+    if (run.status === 'failed' && run.error && !signals.received) {
+      printProblem(`error: ${run.error}`);
+    }
+    printLine(describeOutcome(run, signals.received !== null));
+    return signals.exitCode ?? EXIT_OF_STATUS[run.status];
+  }
+
+  /** Prints what the run is about to do; returns the rows it should handle (null if unknown). */
+  private async announce(policy: Policy, batchSize: number, dryRun: boolean): Promise<number | null> {
+    try {
+      const previews = await this.services.get(PolicyPreviewService);
+      const preview = await previews.preview(policy, batchSize);
+      const archiving = this.job === 'archive';
+      const rows = archiving ? preview.rowsToArchive : preview.rowsToPurge;
+      printLine(
+        describePlan({
+          job: this.job,
+          tableName: policy.tableName,
+          dateColumn: policy.dateColumn,
+          cutoff: archiving ? preview.archiveCutoff : preview.purgeCutoff,
+          days: archiving ? policy.archiveAfterDays : policy.deleteAfterDays,
+          criteriaCount: archiving ? policy.criteria.length : 0,
+          rows,
+          batchSize,
+          dryRun,
+        }),
+      );
+      return rows;
+    } catch (error) {
+      // Only a courtesy: the run itself finds (and records) whatever made the preview fail.
+      printProblem(`warning: could not preview the ${this.job}: ${messageOf(error)}`);
+      return null;
+    }
+  }
+
+  @Option({ flags: '--dry-run', description: 'count what would happen and change nothing (the run is recorded)' })
+  parseDryRun(): boolean {
+    return true;
+  }
+
+  @Option({
+    flags: '--batch-size <rows>',
+    description: "rows per batch, 1-50000 (default: the policy's, then ARCHIVE_BATCH_SIZE)",
+  })
+  parseBatchSize(value: string): number {
+    return integerOption('--batch-size', value, 1, 50_000);
+  }
+
+  @Option({
+    flags: '--max-runtime <seconds>',
+    description:
+      'stop cleanly after the batch during which the run has lasted this long; the rest waits for the next run',
+  })
+  parseMaxRuntime(value: string): number {
+    return integerOption('--max-runtime', value, 1, 7 * 86_400);
+  }
+
+  @Option({ flags: '--sleep <ms>', description: 'pause between batches, to leave room for production traffic' })
+  parseSleep(value: string): number {
+    return integerOption('--sleep', value, 0, 3_600_000);
+  }
+
+  @Help('after')
+  stopHelp(): string {
+    return `
+Prints the plan (from the policy preview), live progress and a summary. Ctrl-C (or SIGTERM) stops
+after the current batch and records the run; rows already moved stay moved. A run of the same job
+on the same table elsewhere (server or another CLI) makes this one "skipped" (exit code 3).`;
+  }
+}
+
+function integerOption(name: string, value: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || number < min || number > max) {
+    throw new CliUsageError(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
+  }
+  return number;
+}

@@ -1,0 +1,32 @@
+import { Command, CommandRunner } from 'nest-commander';
+import { PolicyService } from '../../policy/policy.service';
+import { CliServices } from '../cli-services';
+import { printLine } from '../output';
+import { textTable } from '../text-table';
+
+@Command({ name: 'policy:list', description: 'list the archival policies' })
+export class PolicyListCommand extends CommandRunner {
+  constructor(private readonly services: CliServices) {
+    super();
+  }
+
+  async run(): Promise<void> {
+    const policyService = await this.services.get(PolicyService);
+    const policies = await policyService.list();
+    if (policies.length === 0) {
+      printLine('no policies yet: create one with POST /api/v1/policies');
+      return;
+    }
+    const header = ['TABLE', 'DATE COLUMN', 'ARCHIVE AFTER', 'DELETE AFTER', 'CRITERIA', 'BATCH SIZE', 'ENABLED'];
+    const rows = policies.map((policy) => [
+      policy.tableName,
+      policy.dateColumn,
+      `${policy.archiveAfterDays} days`,
+      `${policy.deleteAfterDays} days`,
+      String(policy.criteria.length),
+      policy.batchSize === null ? `${policyService.batchSizeOf(policy)} (default)` : String(policy.batchSize),
+      policy.enabled ? 'yes' : 'no',
+    ]);
+    printLine(textTable(header, rows));
+  }
+}

@@ -1,0 +1,77 @@
+import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+
+/** Exit codes of every command; scripts and cron wrappers branch on these. */
+export const EXIT = {
+  ok: 0,
+  /** The command or the job failed (the message says why). */
+  failed: 1,
+  /** Bad usage: unknown command or option, bad option value, unknown table, policy or user. */
+  usage: 2,
+  /** The job already runs elsewhere (server or another CLI): nothing was done. */
+  skipped: 3,
+  /** Stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+  sigint: 130,
+  /** Stopped by SIGTERM (128 + SIGTERM). */
+  sigterm: 143,
+} as const;
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0    done
+  1    failed (the error is printed)
+  2    bad usage: unknown command or option, bad value, unknown table, policy or user
+  3    skipped: the same job is already running (on the server or in another CLI)
+  130  interrupted by Ctrl-C (143 for SIGTERM); the run stops after its current batch`;
+
+/** A mistake in how the command was called; exits with EXIT.usage. */
+export class CliUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliUsageError';
+  }
+}
+
+/** What commander throws (through exitOverride) after it printed a usage error or the help. */
+interface CommanderExit {
+  code: string;
+  exitCode: number;
+}
+
+export function isCommanderExit(error: unknown): error is CommanderExit {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as CommanderExit).code === 'string' &&
+    (error as CommanderExit).code.startsWith('commander.') &&
+    typeof (error as CommanderExit).exitCode === 'number'
+  );
+}
+
+/**
+ * The exit code for an error a command threw. The services speak HTTP exceptions: a 400 or 404
+ * means the caller named something wrong (a password too short, no policy for that table, no such
+ * user), anything else is a failure.
+ */
+export function exitCodeOf(error: unknown): number {
+  if (isCommanderExit(error)) {
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof CliUsageError || error instanceof BadRequestException || error instanceof NotFoundException) {
+    return EXIT.usage;
+  }
+  return EXIT.failed;
+}
+
+/** The message to show for an error: an HTTP exception's own message(s), not "Bad Request". */
+export function messageOf(error: unknown): string {
+  if (error instanceof HttpException) {
+    const response = error.getResponse();
+    const message =
+      typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+    if (Array.isArray(message)) {
+      return message.join('; ');
+    }
+    return typeof message === 'string' ? message : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,49 @@
+import { EXIT } from './exit-codes';
+
+const EXIT_CODE_OF: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm };
+
+/**
+ * Ctrl-C and SIGTERM during a job: the first one asks for a clean stop (`stop`: the job finishes
+ * its current batch, is recorded and releases its lease); a second one exits at once, leaving the
+ * run to be closed when its lease expires. Listening replaces Node's default of dying on the spot.
+ */
+export class StopSignals {
+  /** The first signal received, if any. */
+  received: 'SIGINT' | 'SIGTERM' | null = null;
+  private readonly listeners = new Map<'SIGINT' | 'SIGTERM', () => void>();
+
+  constructor(
+    private readonly stop: () => Promise<void>,
+    private readonly say: (line: string) => void,
+  ) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const listener = () => this.onSignal(signal);
+      this.listeners.set(signal, listener);
+      process.on(signal, listener);
+    }
+  }
+
+  /** The exit code for a stopped command (130 for Ctrl-C, 143 for SIGTERM), null when none came. */
+  get exitCode(): number | null {
+    return this.received && EXIT_CODE_OF[this.received];
+  }
+
+  dispose(): void {
+    this.listeners.forEach((listener, signal) => process.removeListener(signal, listener));
+    this.listeners.clear();
+  }
+
+  private onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
+    if (this.received) {
+      this.say(
+        'forced exit: the run stays "running" until its lease expires (JOB_LEASE_TTL_SECONDS); ' +
+          'rows already moved stay moved',
+      );
+      process.exit(EXIT_CODE_OF[signal]);
+    }
+    this.received = signal;
+    const again = signal === 'SIGINT' ? 'Ctrl-C again to force' : 'SIGTERM again to force';
+    this.say(`${signal === 'SIGINT' ? '\n' : ''}stopping after the current batch… (${again})`);
+    this.stop().catch((error: unknown) => this.say(`could not stop cleanly: ${(error as Error).message}`));
+  }
+}
