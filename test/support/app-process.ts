@@ -69,10 +69,17 @@ function spawnService(env: Record<string, string>, cwd = mkdtempSync(join(tmpdir
   return { child, exited, stdout: () => stdout, stderr: () => stderr };
 }
 
-/** Starts the service and resolves once GET /health answers 200; rejects (with its output) if it exits first. */
-export async function startAppProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<AppProcess> {
+/**
+ * Starts the service and resolves once GET /health answers 200; rejects (with its output) if it exits first.
+ * `cwd`: its working directory (default: a fresh temporary one), e.g. to share `./data` with a CLI.
+ */
+export async function startAppProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  cwd?: string,
+): Promise<AppProcess> {
   const port = await freePort();
-  const service = spawnService({ PORT: String(port), ...env });
+  const service = spawnService({ PORT: String(port), ...env }, cwd);
   const url = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<ProcessExit> => {
     if (service.child.exitCode === null && service.child.signalCode === null) {
