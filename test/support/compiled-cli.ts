@@ -1,8 +1,9 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { prepareTypeScriptBuild } from '../../tools/typescript-build';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -45,32 +46,18 @@ export interface CompiledCli {
 }
 
 /**
- * Compiles src/cli.ts and what it imports once (tsc, no type check: that is `npm run typecheck`'s
- * job), outside the checkout, so each command then starts in well under a second with plain node
- * instead of several seconds under ts-node.
+ * Compiles src/cli.ts and what it imports once, outside the checkout, so that each command then
+ * starts in well under a second with plain node instead of several seconds under ts-node.
  */
 export async function compileCli(): Promise<CompiledCli> {
   const workDir = mkdtempSync(join(tmpdir(), 'das-cli-build-'));
-  const outDir = join(workDir, 'out');
-  const tsconfig = join(workDir, 'tsconfig.json');
-  writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      extends: join(REPO_ROOT, 'tsconfig.json'),
-      compilerOptions: { outDir, rootDir: REPO_ROOT, noEmit: false, incremental: false, sourceMap: false, types: [] },
-      include: [],
-      files: [join(REPO_ROOT, 'src', 'cli.ts')],
-    }),
-  );
-  await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig, '--noCheck'], {
-    cwd: REPO_ROOT,
-  });
-  const entry = join(outDir, 'src', 'cli.js');
-  const env = { NODE_PATH: join(REPO_ROOT, 'node_modules') };
-  const start = (args: string[], options: CliRunOptions = {}): RunningCli => startCli(entry, env, args, options);
+  const build = prepareTypeScriptBuild([join(REPO_ROOT, 'src', 'cli.ts')], workDir);
+  await promisify(execFile)(process.execPath, build.tscArgs, { cwd: REPO_ROOT });
+  const entry = join(build.outDir, 'src', 'cli.js');
+  const start = (args: string[], options: CliRunOptions = {}): RunningCli => startCli(entry, build.env, args, options);
   return {
     entry,
-    env,
+    env: build.env,
     start,
     run: (args, options) => start(args, options).exited,
     remove: () => rmSync(workDir, { recursive: true, force: true }),
