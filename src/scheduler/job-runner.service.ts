@@ -135,9 +135,7 @@ export class JobRunner implements BeforeApplicationShutdown {
     const run = await this.recorder.open(request);
     const claim = await this.failRunIfThrows(run, request, () => this.leases.acquire(leaseNameOf(request), run.id));
     if (!claim.acquired) {
-      const skipped = await this.recorder.finish(run, skippedOutcome(request, claim.holder));
-      this.logger.log(`Run ${run.id} skipped: ${skipped.error}`);
-      return { skipped: true, run: skipped };
+      return { skipped: true, run: await this.conclude(run, skippedOutcome(request, claim.holder)) };
     }
     if (claim.tookOverFrom) {
       await this.closeAbandonedRun(claim.tookOverFrom, run.id);
@@ -225,10 +223,16 @@ export class JobRunner implements BeforeApplicationShutdown {
   private async conclude(run: JobRun, outcome: RunOutcome): Promise<JobRun> {
     const safe = { ...outcome, error: outcome.error === null ? null : this.scrub(outcome.error) };
     const summary = `Run ${run.id} (${run.job} ${run.tableName}, ${run.trigger}) ${safe.status}`;
-    if (safe.status === 'failed') {
-      this.logger.warn(`${summary}: ${safe.error}`);
-    } else {
-      this.logger.log(`${summary}: ${safe.rowsArchived + safe.rowsPurged} rows in ${safe.batches} batches`);
+    switch (safe.status) {
+      case 'failed':
+        this.logger.warn(`${summary}: ${safe.error}`);
+        break;
+      case 'skipped':
+        this.logger.log(`${summary}: ${safe.error}`);
+        break;
+      case 'succeeded':
+        this.logger.log(`${summary}: ${safe.rowsArchived + safe.rowsPurged} rows in ${safe.batches} batches`);
+        break;
     }
     try {
       return await this.recorder.finish(run, safe);
