@@ -15,7 +15,7 @@ import {
   waitFor,
 } from './support/job-fixtures';
 import { TestApp, startTestApp } from './support/test-app';
-import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
+import { TestDatabases, createTestDatabases, describeEachEngine, describeMariaDb } from './support/test-databases';
 
 /**
  * The admin CLI as users run it: a separate process (compiled once, started with plain node),
@@ -92,6 +92,29 @@ describe('CLI without a database', () => {
     expect(result.stdout + result.stderr).not.toContain('secret-password');
     // Human-readable lines, not JSON log records.
     expect(result.stderr).not.toMatch(/^\{/m);
+  });
+});
+
+describeMariaDb('CLI with one database reachable and another not', () => {
+  let databases: TestDatabases;
+
+  beforeAll(async () => {
+    databases = await createTestDatabases('mysql');
+  });
+
+  afterAll(() => databases?.drop());
+
+  it('fails with exit 1 instead of hanging on the connection it did open', async () => {
+    const result = await cli.run(['policy:list'], {
+      env: {
+        CONTROL_DB_URL: databases.env.CONTROL_DB_URL,
+        SOURCE_DB_URL: 'mysql://das:pw@127.0.0.1:1/das_source',
+        ARCHIVE_DB_URL: 'mysql://das:pw@127.0.0.1:1/das_archive',
+        DB_CONNECT_ATTEMPTS: '1',
+      },
+      timeoutMs: 20_000,
+    });
+    expect(result).toMatchObject({ code: 1, signal: null, stderr: expect.stringMatching(/^error: .*ECONNREFUSED/m) });
   });
 });
 
@@ -320,37 +343,47 @@ describeEachEngine('CLI commands', (engine) => {
       }
     });
 
-    it('Ctrl-C stops a slow run after its current batch: recorded, lease released, no row lost', async () => {
-      await createDatedTable(databases, 'cli_interrupted', { old: 300 });
-      await savePolicy(admin, 'cli_interrupted');
-      const before = await contentEverywhere(databases, 'cli_interrupted');
-
-      const running = cli.start(['archive:run', 'cli_interrupted', '--batch-size', '10', '--sleep', '200'], {
-        env: databases.env,
-      });
+    /** Starts a slow archive run (30 batches, 200 ms apart) and resolves once its first batch is done. */
+    async function startSlowRun(table: string) {
+      await createDatedTable(databases, table, { old: 300 });
+      await savePolicy(admin, table);
+      const running = cli.start(['archive:run', table, '--batch-size', '10', '--sleep', '200'], { env: databases.env });
       // The first batch prints a progress line at once (stdout is not a terminal here).
       await waitFor('the first progress line', async () => /rows\/s/.test(running.stdout()), 30_000);
-      const signalled = Date.now();
-      running.child.kill('SIGINT');
-      const result = await running.exited;
+      return running;
+    }
 
-      expect(Date.now() - signalled).toBeLessThan(5_000);
-      expect(result).toMatchObject({ code: 130 });
-      expect(result.stderr).toContain('stopping after the current batch');
-      expect(result.stdout).toMatch(/^interrupted: \d+ rows archived in \d+ batch(es)?, .*\(run \d+\)/m);
-      const run = await getRun(admin, runIdIn(result));
-      expect(run.status).toBe('failed');
-      expect(run.finishedAt).not.toBeNull();
-      const archived = await rowCount(databases, 'archive', 'cli_interrupted');
-      expect(archived).toBe(run.rowsArchived);
-      expect(archived).toBeGreaterThan(0);
-      expect(archived).toBeLessThan(300);
-      expect(await contentEverywhere(databases, 'cli_interrupted')).toEqual(before);
+    it.each([
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const)(
+      '%s stops a slow run after its current batch: exit %d, recorded, lease released, no row lost',
+      async (signal, exitCode) => {
+        const table = `cli_${signal.toLowerCase()}`;
+        const running = await startSlowRun(table);
+        const before = await contentEverywhere(databases, table);
+        const signalled = Date.now();
+        running.child.kill(signal);
+        const result = await running.exited;
 
-      // The lease was released: the next run is not skipped.
-      const next = await runCli(['archive:run', 'cli_interrupted', '--dry-run']);
-      expect(next).toMatchObject({ code: 0, stdout: expect.stringContaining('dry run succeeded') });
-    });
+        expect(Date.now() - signalled).toBeLessThan(5_000);
+        expect(result).toMatchObject({ code: exitCode });
+        expect(result.stderr).toContain('stopping after the current batch');
+        expect(result.stdout).toMatch(/^interrupted: \d+ rows archived in \d+ batch(es)?, .*\(run \d+\)/m);
+        const run = await getRun(admin, runIdIn(result));
+        expect(run.status).toBe('failed');
+        expect(run.finishedAt).not.toBeNull();
+        const archived = await rowCount(databases, 'archive', table);
+        expect(archived).toBe(run.rowsArchived);
+        expect(archived).toBeGreaterThan(0);
+        expect(archived).toBeLessThan(300);
+        expect(await contentEverywhere(databases, table)).toEqual(before);
+
+        // The lease was released: the next run is not skipped.
+        const next = await runCli(['archive:run', table, '--dry-run']);
+        expect(next).toMatchObject({ code: 0, stdout: expect.stringContaining('dry run succeeded') });
+      },
+    );
 
     it('prints nothing secret and no JSON log lines', async () => {
       const result = await runCli(['policy:list'], {

@@ -5,7 +5,8 @@ const EXIT_CODE_OF: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: EXIT.sigint
 /**
  * Ctrl-C and SIGTERM during a job: the first one asks for a clean stop (`stop`: the job finishes
  * its current batch, is recorded and releases its lease); a second one exits at once, leaving the
- * run to be closed when its lease expires. Listening replaces Node's default of dying on the spot.
+ * run open until a later run takes over its expired lease. Listening replaces Node's default of
+ * dying on the spot.
  */
 export class StopSignals {
   /** The first signal received, if any. */
@@ -36,14 +37,15 @@ export class StopSignals {
   private onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
     if (this.received) {
       this.say(
-        'forced exit: the run stays "running" until its lease expires (JOB_LEASE_TTL_SECONDS); ' +
-          'rows already moved stay moved',
+        'forced exit: the run is left "running" until the next run of this job closes it, once its lease ' +
+          'has expired (JOB_LEASE_TTL_SECONDS); rows already moved stay moved',
       );
       process.exit(EXIT_CODE_OF[signal]);
+    } else {
+      this.received = signal;
+      const again = signal === 'SIGINT' ? 'Ctrl-C again to force' : 'SIGTERM again to force';
+      this.say(`${signal === 'SIGINT' ? '\n' : ''}stopping after the current batch… (${again})`);
+      this.stop().catch((error: unknown) => this.say(`could not stop cleanly: ${(error as Error).message}`));
     }
-    this.received = signal;
-    const again = signal === 'SIGINT' ? 'Ctrl-C again to force' : 'SIGTERM again to force';
-    this.say(`${signal === 'SIGINT' ? '\n' : ''}stopping after the current batch… (${again})`);
-    this.stop().catch((error: unknown) => this.say(`could not stop cleanly: ${(error as Error).message}`));
   }
 }
