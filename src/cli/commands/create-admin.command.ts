@@ -13,8 +13,7 @@ interface CreateAdminOptions {
 @Command({
   name: 'user:create-admin',
   arguments: '<username>',
-  description:
-    'create an administrator (password from --password, or from stdin: prompted on a terminal, else its first line)',
+  description: 'create an administrator (password from --password or stdin)',
   argsDescription: { username: '3 to 64 characters: letters, digits, "_", "." or "-"' },
 })
 export class CreateAdminCommand extends CommandRunner {
