@@ -66,19 +66,10 @@ export class ArchivalEngine {
       transfer: serverSide ? 'server-side' : 'copy',
       keyColumns: table.primaryKey,
     };
-    const archivedAt = () => archive.dialect.formatTimestamp(new Date());
-
     const blocked: unknown[][] = [];
-    const loop = await source.withSession(async (sourceSession) => {
-      const moveWith = async (mover: BatchMover) =>
-        runBatchLoop((after, limit) => this.step(mover, after, limit, blocked), options);
-      if (serverSide) {
-        return moveWith(new ServerSideMover(statements, sourceSession, options.runId, archivedAt, options.hooks));
-      }
-      return archive.withSession((archiveSession) =>
-        moveWith(new CopyMover(statements, sourceSession, archiveSession, options.runId, archivedAt, options.hooks)),
-      );
-    });
+    const loop = await this.withMover(options, statements, serverSide, (mover) =>
+      runBatchLoop((after, limit) => this.step(mover, after, limit, blocked), options),
+    );
     details.lastKey = reportableKey(loop.lastKey);
     const blockedKeys = blocked.map(reportableKey);
     if (blocked.length > 0) {
@@ -98,6 +89,38 @@ export class ArchivalEngine {
             JSON.stringify(blockedKeys.slice(0, 10).map((key) => (key?.length === 1 ? key[0] : key)))
           : null,
     };
+  }
+
+  /**
+   * Opens the sessions a transfer needs and hands the mover to `work`. The copy path reads the next
+   * batch on a second source session while it writes the current one (MySQL/MariaDB only: SQLite
+   * has a single connection per file).
+   */
+  private async withMover<T>(
+    options: ArchivalRunOptions,
+    statements: BatchStatements,
+    serverSide: boolean,
+    work: (mover: BatchMover) => Promise<T>,
+  ): Promise<T> {
+    const { source, archive, runId, hooks } = options;
+    const archivedAt = () => archive.dialect.formatTimestamp(new Date());
+    const run = async (mover: BatchMover) => {
+      try {
+        return await work(mover);
+      } finally {
+        await mover.close();
+      }
+    };
+    if (serverSide) {
+      return source.withSession((session) => run(new ServerSideMover(statements, session, runId, archivedAt, hooks)));
+    }
+    return source.withSession((first) => {
+      const copy = (sources: SqlSession[]) =>
+        archive.withSession((archiveSession) =>
+          run(new CopyMover(statements, sources, archiveSession, runId, archivedAt, hooks)),
+        );
+      return source.dialect.engine === 'mysql' ? source.withSession((second) => copy([first, second])) : copy([first]);
+    });
   }
 
   /** One batch; when a foreign key blocks its delete, the rows that can move still move. */

@@ -16,6 +16,8 @@ export interface BatchMover {
   next(after: readonly unknown[] | null, limit: number): Promise<MovedBatch | null>;
   /** The qualifying rows among `keys` (rows that no longer qualify are skipped). */
   only(keys: readonly unknown[][]): Promise<MovedBatch>;
+  /** Gives back anything still held (a batch read ahead is rolled back: its rows stay in the source). */
+  close(): Promise<void>;
 }
 
 /** Test seams: where a crash or a concurrent change can be injected into the protocol. */

@@ -1,3 +1,4 @@
+import { RowSetChecksum } from '../database/row-checksum';
 import { SqlSession } from '../database/sql-client';
 import { ArchivalHooks, BatchMover, MovedBatch } from './batch-mover';
 import { deleteCopiedRows, digestChecksum, rollbackQuietly, verifyArchiveCopy } from './batch-protocol';
@@ -7,17 +8,38 @@ import { SqlFragment } from './row-selection';
 /** Keeps a single multi-row statement well under max_allowed_packet (16 MB by default). */
 const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
 
+/** A batch read and locked on one source session, its transaction still open. */
+interface LockedBatch {
+  number: number;
+  session: SqlSession;
+  rows: unknown[][];
+  keys: unknown[][];
+  checksum: RowSetChecksum;
+}
+
 /**
  * The protocol across two databases (any two servers, or SQLite files): rows travel through this
- * process. Two transactions, committed archive first, so a crash between the commits leaves rows
- * in both places (the next run overwrites its copy and deletes them) and never in neither.
+ * process. Two transactions per batch, committed archive first, so a crash between the commits
+ * leaves rows in both places (the next run overwrites its copy and deletes them) and never in
+ * neither.
+ *
+ * It overlaps what the protocol lets overlap: the source delete runs while the archive writes and
+ * verifies its copy, and with two source sessions the next batch is read and locked while the
+ * current one finishes. None of this changes what is committed when: the archive commit still
+ * comes first, and only after the verification passed and the delete removed exactly the copied
+ * keys; the source commit follows it.
  */
 export class CopyMover implements BatchMover {
   private batchNumber = 0;
+  private prefetched: Promise<LockedBatch | null> | null = null;
 
+  /**
+   * @param sources one source session, or two to read the next batch while writing the current
+   *   one (not on SQLite, whose single connection serialises sessions)
+   */
   constructor(
     private readonly statements: BatchStatements,
-    private readonly source: SqlSession,
+    private readonly sources: readonly SqlSession[],
     private readonly archive: SqlSession,
     private readonly runId: number,
     private readonly archivedAt: () => string,
@@ -25,43 +47,104 @@ export class CopyMover implements BatchMover {
   ) {}
 
   async next(after: readonly unknown[] | null, limit: number): Promise<MovedBatch | null> {
-    const moved = await this.move(this.statements.nextBatch(this.statements.rowsWithDigest, after, limit));
-    return moved.keys.length === 0 ? null : moved;
-  }
-
-  only(keys: readonly unknown[][]): Promise<MovedBatch> {
-    return this.move(this.statements.keyedBatch(this.statements.rowsWithDigest, keys));
-  }
-
-  private async move(select: SqlFragment): Promise<MovedBatch> {
-    const batch = ++this.batchNumber;
     const s = this.statements;
-    await this.source.begin();
+    const current = await (this.prefetched ?? this.read(s.nextBatch(s.rowsWithDigest, after, limit), this.sources[0]));
+    this.prefetched = null;
+    if (!current) {
+      return null;
+    }
+    const other = this.sources.find((session) => session !== current.session);
+    // The next batch is locked only once this batch's delete has run: until then the delete's
+    // index scan may still need to look at the row just after the batch, which the next read
+    // would lock.
+    const readAhead = other
+      ? () => {
+          const nextAfter = current.keys[current.keys.length - 1];
+          this.prefetched = this.read(s.nextBatch(s.rowsWithDigest, nextAfter, limit), other);
+          // A failed read-ahead surfaces when the next batch is asked for, not as this batch's failure.
+          this.prefetched.catch(() => undefined);
+        }
+      : undefined;
     try {
-      const rows = await this.source.queryArrays(select.sql, select.params);
-      if (rows.length === 0) {
-        await this.source.rollback();
-        return { moved: 0, keys: [] };
-      }
-      const keys = rows.map((row) => s.keyOf(row));
-      const sourceChecksum = digestChecksum(rows, s.columns.length);
-      await this.hooks.afterRead?.(batch, keys);
+      return await this.write(current, readAhead);
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
 
-      await this.archive.begin();
+  async only(keys: readonly unknown[][]): Promise<MovedBatch> {
+    await this.close();
+    const batch = await this.read(this.statements.keyedBatch(this.statements.rowsWithDigest, keys), this.sources[0]);
+    return batch ? this.write(batch) : { moved: 0, keys: [] };
+  }
+
+  /** Releases a batch read ahead (its rows stay where they are). */
+  async close(): Promise<void> {
+    const pending = this.prefetched;
+    this.prefetched = null;
+    const batch = await pending?.catch(() => null);
+    if (batch) {
+      await rollbackQuietly(batch.session);
+    }
+  }
+
+  /** Opens a transaction on `session` (which must hold none) and locks the batch's rows. */
+  private async read(select: SqlFragment, session: SqlSession): Promise<LockedBatch | null> {
+    const s = this.statements;
+    await session.begin();
+    try {
+      const rows = await session.queryArrays(select.sql, select.params);
+      if (rows.length === 0) {
+        await session.rollback();
+        return null;
+      }
+      const batch: LockedBatch = {
+        number: ++this.batchNumber,
+        session,
+        rows,
+        keys: rows.map((row) => s.keyOf(row)),
+        checksum: digestChecksum(rows, s.columns.length),
+      };
+      await this.hooks.afterRead?.(batch.number, batch.keys);
+      return batch;
+    } catch (error) {
+      await rollbackQuietly(session);
+      throw error;
+    }
+  }
+
+  /**
+   * Copies, verifies and deletes one batch, then commits the archive and the source, in that order.
+   * The archive write and the source delete touch different databases and run side by side; both
+   * (and the verification) must succeed before anything commits.
+   */
+  private async write(batch: LockedBatch, afterDelete?: () => void): Promise<MovedBatch> {
+    const { session: source, keys } = batch;
+    try {
+      const archiveSide = (async () => {
+        await this.archive.begin();
+        await this.writeCopies(batch.rows);
+        await verifyArchiveCopy(this.archive, this.statements, keys, batch.checksum);
+      })();
+      const sourceSide = deleteCopiedRows(source, this.statements, keys).then(afterDelete);
+      const outcomes = await Promise.allSettled([archiveSide, sourceSide]);
+      const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failure) {
+        await rollbackQuietly(this.archive);
+        throw failure.reason;
+      }
       try {
-        await this.writeCopies(rows);
-        await verifyArchiveCopy(this.archive, s, keys, sourceChecksum);
-        await deleteCopiedRows(this.source, s, keys);
         await this.archive.commit();
       } catch (error) {
         await rollbackQuietly(this.archive);
         throw error;
       }
-      await this.hooks.afterArchiveCommit?.(batch, keys);
-      await this.source.commit();
-      return { moved: rows.length, keys };
+      await this.hooks.afterArchiveCommit?.(batch.number, keys);
+      await source.commit();
+      return { moved: batch.rows.length, keys };
     } catch (error) {
-      await rollbackQuietly(this.source);
+      await rollbackQuietly(source);
       throw error;
     }
   }
@@ -69,7 +152,7 @@ export class CopyMover implements BatchMover {
   private async writeCopies(rows: unknown[][]): Promise<void> {
     const s = this.statements;
     const width = s.columns.length;
-    const meta = [this.archivedAt(), this.runId];
+    const archivedAt = this.archivedAt();
     const maxRows = Math.max(1, Math.floor(s.dialect.maxBindParameters / (width + 2)));
     let start = 0;
     while (start < rows.length) {
@@ -85,7 +168,7 @@ export class CopyMover implements BatchMover {
         for (let c = 0; c < width; c++) {
           params.push(row[c]);
         }
-        params.push(meta[0], meta[1]);
+        params.push(archivedAt, this.runId);
       }
       await this.archive.execute(s.upsertRows(end - start), params);
       start = end;
@@ -97,7 +180,7 @@ function approximateBytes(row: readonly unknown[], width: number): number {
   let bytes = 0;
   for (let c = 0; c < width; c++) {
     const value = row[c];
-    bytes += typeof value === 'string' ? value.length * 2 : Buffer.isBuffer(value) ? value.length * 2 : 8;
+    bytes += typeof value === 'string' || Buffer.isBuffer(value) ? value.length * 2 : 8;
   }
   return bytes;
 }

@@ -25,6 +25,10 @@ export class ServerSideMover implements BatchMover {
     return moved.keys.length === 0 ? null : moved;
   }
 
+  async close(): Promise<void> {
+    // Nothing is held between batches.
+  }
+
   only(keys: readonly unknown[][]): Promise<MovedBatch> {
     return this.move(this.statements.keyedBatch(this.statements.keysWithDigest, keys));
   }

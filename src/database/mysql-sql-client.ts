@@ -79,6 +79,10 @@ class MysqlSession implements SqlSession {
   }
 
   async begin(): Promise<void> {
+    if (this.inTransaction) {
+      // START TRANSACTION would silently commit the open one: never let that happen by mistake.
+      throw new Error('a transaction is already open on this session');
+    }
     await this.execute('START TRANSACTION');
     this.inTransaction = true;
   }

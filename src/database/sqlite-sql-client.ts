@@ -69,6 +69,9 @@ class SqliteSession implements SqlSession {
   }
 
   async begin(): Promise<void> {
+    if (this.db.inTransaction) {
+      throw new Error('a transaction is already open on this database');
+    }
     // IMMEDIATE takes the write lock now, so rows read for a batch cannot change before the delete.
     this.db.exec('BEGIN IMMEDIATE');
   }
