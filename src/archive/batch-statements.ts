@@ -4,6 +4,33 @@ import { ARCHIVED_AT, ARCHIVE_RUN_ID } from './archive-ddl';
 import { KeyColumns } from './key-columns';
 import { SqlFragment } from './row-selection';
 
+/** MySQL types whose equality must be checked on bytes, not through a collation. */
+const BYTE_COMPARED_TYPES = new Set([
+  'char',
+  'varchar',
+  'tinytext',
+  'text',
+  'mediumtext',
+  'longtext',
+  'enum',
+  'set',
+  'json',
+  'binary',
+  'varbinary',
+  'tinyblob',
+  'blob',
+  'mediumblob',
+  'longblob',
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+]);
+
 /**
  * The SQL of one archival run, built once from the live schema: which source rows a batch takes,
  * how their copies are written, verified and the originals deleted.
@@ -20,6 +47,7 @@ export class BatchStatements {
   readonly keyPositions: number[];
   /** How each column is read so its exact value leaves the server (see SqlDialect.exactValueExpression). */
   readonly exactColumns: string[];
+  private readonly columnTypes: Array<{ name: string; dataType: string }>;
 
   constructor(
     readonly dialect: SqlDialect,
@@ -36,6 +64,7 @@ export class BatchStatements {
     this.quotedColumns = this.columns.map(q);
     this.archiveColumns = [...this.quotedColumns, q(ARCHIVED_AT), q(ARCHIVE_RUN_ID)];
     this.keyPositions = this.key.names.map((name) => this.columns.indexOf(name));
+    this.columnTypes = table.columns.map(({ name, dataType }) => ({ name, dataType }));
     this.exactColumns = table.columns.map((column, i) =>
       dialect.exactValueExpression(this.quotedColumns[i], column.dataType),
     );
@@ -76,9 +105,9 @@ export class BatchStatements {
     return `${this.exactColumns.join(', ')}, ${this.dialect.rowDigestExpression(this.exactColumns)}`;
   }
 
-  /** Key columns plus the row digest: what the server-side protocol reads. */
-  get keysWithDigest(): string {
-    return `${this.key.quoted.join(', ')}, ${this.dialect.rowDigestExpression(this.exactColumns)}`;
+  /** Key columns only: what the server-side protocol reads (the rows never leave the server). */
+  get keysOnly(): string {
+    return this.key.quoted.join(', ');
   }
 
   keyOf(row: readonly unknown[]): unknown[] {
@@ -93,6 +122,29 @@ export class BatchStatements {
   archiveChecksum(keys: readonly unknown[][]): SqlFragment {
     return {
       sql: this.dialect.checksumQuery(this.archiveTable, this.exactColumns, this.key.inList(keys.length)),
+      params: this.keyParams(keys),
+    };
+  }
+
+  /**
+   * Server-side verification (source and archive on one server): counts the batch's keys whose
+   * archive row equals the source row in every column, compared by the server on the stored
+   * values — exact for numbers and dates, byte for byte for strings (a collation would call 'a'
+   * and 'A ' equal). Stronger than comparing checksums, and cheaper: nothing is hashed.
+   */
+  identicalCopies(keys: readonly unknown[][]): SqlFragment {
+    const q = (name: string) => this.dialect.quoteIdentifier(name);
+    const join = this.key.names.map((name) => `a.${q(name)} = s.${q(name)}`).join(' AND ');
+    const equal = this.columnTypes.map(({ name, dataType }) =>
+      BYTE_COMPARED_TYPES.has(dataType)
+        ? `CAST(a.${q(name)} AS BINARY) <=> CAST(s.${q(name)} AS BINARY)`
+        : `a.${q(name)} <=> s.${q(name)}`,
+    );
+    const inList = this.key.inList(keys.length).replace(/(`(?:[^`]|``)+`)/g, (match) => `s.${match}`);
+    return {
+      sql:
+        `SELECT COUNT(*) AS n FROM ${this.sourceTable} s JOIN ${this.archiveTable} a ON ${join} ` +
+        `WHERE ${inList} AND ${equal.join(' AND ')}`,
       params: this.keyParams(keys),
     };
   }
