@@ -1,35 +1,8 @@
-import { SqlDialect } from '../database/dialect/sql-dialect';
+import { DigestColumn, SqlDialect } from '../database/dialect/sql-dialect';
 import { TableSchema } from '../database/schema/table-schema';
 import { ARCHIVED_AT, ARCHIVE_RUN_ID } from './archive-ddl';
 import { KeyColumns } from './key-columns';
 import { SqlFragment } from './row-selection';
-
-/** MySQL types whose equality must be checked on bytes, not through a collation. */
-const BYTE_COMPARED_TYPES = new Set([
-  'char',
-  'varchar',
-  'tinytext',
-  'text',
-  'mediumtext',
-  'longtext',
-  'enum',
-  'set',
-  'json',
-  'binary',
-  'varbinary',
-  'tinyblob',
-  'blob',
-  'mediumblob',
-  'longblob',
-  'geometry',
-  'point',
-  'linestring',
-  'polygon',
-  'multipoint',
-  'multilinestring',
-  'multipolygon',
-  'geometrycollection',
-]);
 
 /**
  * The SQL of one archival run, built once from the live schema: which source rows a batch takes,
@@ -47,6 +20,8 @@ export class BatchStatements {
   readonly keyPositions: number[];
   /** How each column is read so its exact value leaves the server (see SqlDialect.exactValueExpression). */
   readonly exactColumns: string[];
+  /** The columns as they enter a row digest. */
+  private readonly digestColumns: DigestColumn[];
   private readonly columnTypes: Array<{ name: string; dataType: string }>;
 
   constructor(
@@ -68,6 +43,10 @@ export class BatchStatements {
     this.exactColumns = table.columns.map((column, i) =>
       dialect.exactValueExpression(this.quotedColumns[i], column.dataType),
     );
+    this.digestColumns = table.columns.map((column, i) => ({
+      expression: this.exactColumns[i],
+      dataType: column.dataType,
+    }));
   }
 
   /**
@@ -102,7 +81,7 @@ export class BatchStatements {
 
   /** Full rows plus their digest: what the copy protocol reads. */
   get rowsWithDigest(): string {
-    return `${this.exactColumns.join(', ')}, ${this.dialect.rowDigestExpression(this.exactColumns)}`;
+    return `${this.exactColumns.join(', ')}, ${this.dialect.rowDigestExpression(this.digestColumns)}`;
   }
 
   /** Key columns only: what the server-side protocol reads (the rows never leave the server). */
@@ -121,7 +100,7 @@ export class BatchStatements {
   /** Checksum of the archive copies of these keys (over the source columns only). */
   archiveChecksum(keys: readonly unknown[][]): SqlFragment {
     return {
-      sql: this.dialect.checksumQuery(this.archiveTable, this.exactColumns, this.key.inList(keys.length)),
+      sql: this.dialect.checksumQuery(this.archiveTable, this.digestColumns, this.key.inList(keys.length)),
       params: this.keyParams(keys),
     };
   }
@@ -136,9 +115,7 @@ export class BatchStatements {
     const q = (name: string) => this.dialect.quoteIdentifier(name);
     const join = this.key.names.map((name) => `a.${q(name)} = s.${q(name)}`).join(' AND ');
     const equal = this.columnTypes.map(({ name, dataType }) =>
-      BYTE_COMPARED_TYPES.has(dataType)
-        ? `CAST(a.${q(name)} AS BINARY) <=> CAST(s.${q(name)} AS BINARY)`
-        : `a.${q(name)} <=> s.${q(name)}`,
+      this.dialect.identicalValues(`a.${q(name)}`, `s.${q(name)}`, dataType),
     );
     const inList = this.key.inList(keys.length).replace(/(`(?:[^`]|``)+`)/g, (match) => `s.${match}`);
     return {

@@ -1,4 +1,35 @@
-import { SqlDialect, placeholderRows } from './sql-dialect';
+import { DigestColumn, SqlDialect, placeholderRows } from './sql-dialect';
+
+/**
+ * MySQL/MariaDB types compared and digested as raw bytes: strings (whose collation may fold case,
+ * accents or trailing spaces), binary strings, BIT, JSON and spatial values.
+ */
+export const MYSQL_BYTE_TYPES = new Set([
+  'char',
+  'varchar',
+  'tinytext',
+  'text',
+  'mediumtext',
+  'longtext',
+  'enum',
+  'set',
+  'json',
+  'binary',
+  'varbinary',
+  'tinyblob',
+  'blob',
+  'mediumblob',
+  'longblob',
+  'bit',
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+]);
 
 export class MysqlDialect implements SqlDialect {
   readonly engine = 'mysql' as const;
@@ -20,21 +51,35 @@ export class MysqlDialect implements SqlDialect {
   }
 
   /**
-   * Each value is cast to binary and length-prefixed, so values containing the separator cannot
-   * collide, mixed collations cannot fail the CONCAT, and NULL differs from every string.
+   * The digest input is injective: strings (and anything else that could contain the separator)
+   * are length-prefixed raw bytes — so a comma inside a value cannot shift a boundary, mixed
+   * collations cannot fail the CONCAT, and no collation folds 'a' into 'A' — while numbers and
+   * dates, whose text never contains a comma, go in as text. NULL is `N`, which no other field
+   * can be.
    */
-  rowDigestExpression(quotedColumns: readonly string[]): string {
-    const parts = quotedColumns.map((c) => `IFNULL(CONCAT(LENGTH(${c}), ':', CAST(${c} AS BINARY)), 'N')`);
+  rowDigestExpression(columns: readonly DigestColumn[]): string {
+    const parts = columns.map(({ expression, dataType }) =>
+      MYSQL_BYTE_TYPES.has(dataType)
+        ? `IFNULL(CONCAT(LENGTH(${expression}), ':', CAST(${expression} AS BINARY)), 'N')`
+        : `IFNULL(${expression}, 'N')`,
+    );
     return `MD5(CONCAT_WS(',', ${parts.join(', ')}))`;
   }
 
-  checksumQuery(from: string, quotedColumns: readonly string[], where: string): string {
+  checksumQuery(from: string, columns: readonly DigestColumn[], where: string): string {
     return (
       `SELECT COUNT(*) AS count, ` +
       `COALESCE(SUM(CAST(CONV(SUBSTRING(h, 1, 15), 16, 10) AS UNSIGNED)), 0) AS sum_high, ` +
       `COALESCE(SUM(CAST(CONV(SUBSTRING(h, 16, 15), 16, 10) AS UNSIGNED)), 0) AS sum_low ` +
-      `FROM (SELECT ${this.rowDigestExpression(quotedColumns)} AS h FROM ${from} WHERE ${where}) AS digests`
+      `FROM (SELECT ${this.rowDigestExpression(columns)} AS h FROM ${from} WHERE ${where}) AS digests`
     );
+  }
+
+  /** Exact for numbers and dates (`<=>` on stored values), byte for byte where a collation would fold. */
+  identicalValues(left: string, right: string, dataType: string): string {
+    return MYSQL_BYTE_TYPES.has(dataType)
+      ? `CAST(${left} AS BINARY) <=> CAST(${right} AS BINARY)`
+      : `${left} <=> ${right}`;
   }
 
   upsertStatement(

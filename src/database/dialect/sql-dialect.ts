@@ -21,14 +21,17 @@ export interface SqlDialect {
    */
   exactValueExpression(quotedColumn: string, dataType: string): string;
 
-  /** SQL expression for one row's MD5 hex digest over `columns` (each quoted), identical on both databases. */
-  rowDigestExpression(quotedColumns: readonly string[]): string;
+  /** SQL expression for one row's MD5 hex digest over `columns`, identical on both databases. */
+  rowDigestExpression(columns: readonly DigestColumn[]): string;
 
   /**
    * A SELECT returning one row with `count`, `sum_high`, `sum_low`: the RowSetChecksum of the rows
    * of `from` (a quoted, qualified table) that match `where`.
    */
-  checksumQuery(from: string, quotedColumns: readonly string[], where: string): string;
+  checksumQuery(from: string, columns: readonly DigestColumn[], where: string): string;
+
+  /** `left` and `right` (two values of a column of this type) are identical, NULL included. */
+  identicalValues(left: string, right: string, dataType: string): string;
 
   /**
    * Multi-row upsert keyed by the primary key: a re-run after a crash overwrites its earlier copy
@@ -49,6 +52,12 @@ export interface SqlDialect {
 
   /** Formats a UTC instant as the literal the engine compares date columns with. */
   formatTimestamp(instant: Date): string;
+}
+
+/** A column as it enters a row digest: the expression that reads it, and its type. */
+export interface DigestColumn {
+  expression: string;
+  dataType: string;
 }
 
 /** `(?, ?, …)` repeated `rowCount` times, comma-separated. */

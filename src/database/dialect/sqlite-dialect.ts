@@ -1,4 +1,4 @@
-import { SqlDialect, placeholderRows } from './sql-dialect';
+import { DigestColumn, SqlDialect, placeholderRows } from './sql-dialect';
 
 export class SqliteDialect implements SqlDialect {
   readonly engine = 'sqlite' as const;
@@ -18,11 +18,17 @@ export class SqliteDialect implements SqlDialect {
     return quotedColumn;
   }
 
-  rowDigestExpression(quotedColumns: readonly string[]): string {
-    return `das_row_digest(${quotedColumns.join(', ')})`;
+  rowDigestExpression(columns: readonly DigestColumn[]): string {
+    return `das_row_digest(${columns.map((c) => c.expression).join(', ')})`;
   }
 
-  checksumQuery(from: string, quotedColumns: readonly string[], where: string): string {
+  /** SQLite compares with `IS`, by storage class and value: 1 IS '1' is false. */
+  identicalValues(left: string, right: string): string {
+    return `${left} IS ${right}`;
+  }
+
+  checksumQuery(from: string, columns: readonly DigestColumn[], where: string): string {
+    const quotedColumns = columns.map((c) => c.expression);
     // das_checksum (see sqlite-functions.ts) returns `count:high:low`; split it into the common shape.
     return (
       `SELECT CAST(substr(c, 1, instr(c, ':') - 1) AS INTEGER) AS count, ` +
