@@ -1,3 +1,4 @@
+import { MachineInfo } from './machine';
 import { Job, Topology } from './movers/mover';
 
 export type RunStatus = 'verified' | 'failed' | 'unavailable';
@@ -128,4 +129,38 @@ export function formatTable(title: string, runs: RunRecord[], variants: string[]
 
 function firstFailure(runs: RunRecord[], variant: string): string {
   return (runs.find((run) => run.variant === variant)?.failures[0] ?? '').replace(/\|/g, '/');
+}
+
+/** Everything one `npm run bench` produced: written as JSON after every run, and at the end. */
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  options: Record<string, unknown> & { rows: number; reps: number; batch: number };
+  machine: MachineInfo;
+  jobs: Job[];
+  topologies: Topology[];
+  variants: string[];
+  skipped: Skipped[];
+  runs: RunRecord[];
+}
+
+/** The whole report: a header line and one table per job and topology. */
+export function formatReport(results: BenchResults): string {
+  const { machine, options } = results;
+  const header =
+    `DAS benchmark ${results.startedAt} — ${machine.cpus} CPUs (${machine.cpuModel}), ` +
+    `MariaDB ${machine.servers[0]?.version ?? '?'}, pt-archiver ${machine.ptArchiver ?? 'not installed'}, ` +
+    `DAS worker ${machine.dasRuntime ?? '–'}, git ${machine.gitCommit ?? '?'}`;
+  const sections = results.jobs.flatMap((job) =>
+    results.topologies.map((topology) =>
+      formatTable(
+        `${job} job, ${topology === 'same' ? 'one server' : 'two servers'} ` +
+          `(${options.rows.toLocaleString('en-US')} rows seeded, batch ${options.batch}, ${options.reps} round(s))`,
+        results.runs.filter((run) => run.job === job && run.topology === topology),
+        results.variants,
+        results.skipped.filter((item) => item.job === job && item.topology === topology),
+      ),
+    ),
+  );
+  return `${header}\n\n${sections.join('\n\n')}\n`;
 }

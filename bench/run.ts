@@ -2,21 +2,20 @@
  * `npm run bench`: DAS against pt-archiver and a pure-SQL floor, on identical data, in the same
  * interleaved rounds, every figure verified. See bench/README.md.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Connection } from 'mysql2/promise';
 import { DatabaseRef, ServerRef, TableRef, connect } from './db';
+import { machineInfo, serverFacts } from './machine';
 import { DasMover } from './movers/das';
 import { DasRuntime, compiledRuntime, tsNodeRuntime } from './movers/das-runtime';
 import { ExternalCommandMover } from './movers/external';
 import { Job, Mover, Topology } from './movers/mover';
 import { killRunningChildren } from './movers/process';
-import { PtArchiverMover, ptArchiverVersion } from './movers/pt-archiver';
+import { PtArchiverMover } from './movers/pt-archiver';
 import { SqlFloorMover } from './movers/sql-floor';
 import { BenchOptions, USAGE, parseOptions } from './options';
-import { RunRecord, Skipped, formatTable } from './report';
+import { BenchResults, RunRecord, Skipped, formatReport } from './report';
 import { runOnce } from './run-once';
 import { BenchServers, Endpoint, provideServers } from './servers';
 import { seedTable } from './seed';
@@ -24,7 +23,6 @@ import { seedTable } from './seed';
 const TABLE = 'orders';
 const DATE_COLUMN = 'created_at';
 const TEMPLATE_DB = 'bench_template';
-const TEMPLATES: Record<Job, string> = { archive: 'orders', purge: 'archived_orders' };
 
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -62,6 +60,27 @@ function buildMovers(options: BenchOptions, das: DasRuntime | null): Mover[] {
   });
 }
 
+/** The variants that do not run for a job and topology: not defined there, or missing here. */
+async function plannedSkips(movers: Mover[], jobs: Job[], topologies: Topology[]): Promise<Skipped[]> {
+  const skipped: Skipped[] = [];
+  for (const mover of movers) {
+    const missing = await mover.unavailable();
+    if (missing) {
+      log(`${mover.name}: unavailable (${missing}); the others run without it`);
+    }
+    for (const job of jobs) {
+      for (const topology of topologies) {
+        const notApplicable = mover.notApplicable(job, topology);
+        if (notApplicable || missing) {
+          const kind = notApplicable ? 'n/a' : 'unavailable';
+          skipped.push({ job, topology, variant: mover.name, kind, reason: notApplicable ?? missing ?? '' });
+        }
+      }
+    }
+  }
+  return skipped;
+}
+
 /** One administrative connection per server, shared by everything that talks to that server. */
 class Connections {
   private readonly open = new Map<string, Promise<Connection>>();
@@ -87,22 +106,71 @@ class Connections {
   }
 }
 
-/** Server facts for the results: version and the settings the figures depend on. */
-async function describeServer(conn: Connection, server: ServerRef) {
-  const [rows] = await conn.query(
-    `SELECT VERSION() AS version, @@innodb_flush_log_at_trx_commit AS flushLogAtTrxCommit,
-            @@innodb_buffer_pool_size AS bufferPoolSize, @@innodb_log_file_size AS logFileSize,
-            @@innodb_doublewrite AS doublewrite, @@log_bin AS logBin, @@local_infile AS localInfile`,
-  );
-  return { label: server.label, host: server.host, port: server.port, ...(rows as object[])[0] };
+/** The fresh data runs copy from: generated once per job and server, when first needed. */
+class Templates {
+  private readonly seeded = new Map<string, TableRef>();
+
+  constructor(
+    private readonly connections: Connections,
+    private readonly rows: number,
+  ) {}
+
+  async get(job: Job, endpoint: Endpoint): Promise<TableRef> {
+    const key = `${job}@${endpoint.server.host}:${endpoint.server.port}`;
+    let template = this.seeded.get(key);
+    if (!template) {
+      const kind = job === 'archive' ? 'orders' : 'archived-orders';
+      template = { ...(await this.connections.ref(endpoint)), database: TEMPLATE_DB, table: kind.replace('-', '_') };
+      const seeded = await seedTable(template, kind, this.rows);
+      log(`seeded ${this.rows} rows of ${kind} on server ${endpoint.server.label} in ${seeded.seconds.toFixed(1)} s`);
+      this.seeded.set(key, template);
+    }
+    return template;
+  }
 }
 
-function gitCommit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return null;
+/** Round-robin: every variant once per round, so a slow stretch of the machine hits all alike. */
+async function runRounds(
+  options: BenchOptions,
+  servers: BenchServers,
+  movers: Mover[],
+  results: BenchResults,
+  context: { connections: Connections; workDir: string; logDir: string; save: () => void },
+): Promise<void> {
+  const templates = new Templates(context.connections, options.rows);
+  const source = await context.connections.ref(servers.source);
+  const skipped = (job: Job, topology: Topology, variant: string) =>
+    results.skipped.some((s) => s.job === job && s.topology === topology && s.variant === variant);
+  for (let rep = 1; rep <= options.reps; rep++) {
+    for (const job of options.jobs) {
+      for (const topology of servers.topologies) {
+        const archiveEndpoint = servers.archive[topology] as Endpoint;
+        const archive = await context.connections.ref(archiveEndpoint);
+        const template = await templates.get(job, job === 'archive' ? servers.source : archiveEndpoint);
+        for (const mover of movers.filter((m) => !skipped(job, topology, m.name))) {
+          const label = `round ${rep}/${options.reps}: ${job} ${topology} ${mover.name}`;
+          log(`${label} …`);
+          const setup = {
+            ...{ rep, job, topology, source, archive, template, table: TABLE, dateColumn: DATE_COLUMN },
+            ...{ workDir: context.workDir, logDir: context.logDir, quiesceMaxSeconds: options.quiesceMaxSeconds },
+            days: job === 'archive' ? options.archiveDays : options.purgeDays,
+            batchSize: options.batch,
+          };
+          const { record } = await runOnce(setup, mover);
+          results.runs.push(record);
+          context.save();
+          log(`${label}: ${describeRun(record)}`);
+        }
+      }
+    }
   }
+}
+
+function describeRun(run: RunRecord): string {
+  return (
+    `${run.status} rows=${run.rows} seconds=${run.seconds.toFixed(3)} rows/s=${Math.round(run.rowsPerSecond)}` +
+    (run.failures.length ? ` — ${run.failures.join('; ')}` : '')
+  );
 }
 
 async function main(): Promise<number> {
@@ -125,19 +193,17 @@ async function main(): Promise<number> {
   mkdirSync(logDir, { recursive: true });
   const workDir = mkdtempSync('/tmp/das-bench-');
   const connections = new Connections();
-  let servers: BenchServers | undefined;
-  let interrupted = false;
-  const cleanUp = async () => {
-    killRunningChildren();
-    await connections.closeAll();
-    await servers?.stop();
-    rmSync(workDir, { recursive: true, force: true });
-  };
+  const serverStops: Array<() => Promise<void>> = [];
+  // Once, whoever comes first: the end of main, an error, or Ctrl-C.
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      killRunningChildren();
+      await connections.closeAll();
+      await Promise.allSettled(serverStops.splice(0).map((stop) => stop()));
+      rmSync(workDir, { recursive: true, force: true });
+    })());
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) {
-      return;
-    }
-    interrupted = true;
     log(`${signal}: stopping the movers and the servers`);
     void cleanUp().finally(() => process.exit(130));
   };
@@ -149,47 +215,12 @@ async function main(): Promise<number> {
       ? await dasRuntime(options, workDir, logDir)
       : null;
     const movers = buildMovers(options, das);
-    const unavailable = new Map<string, string>();
-    for (const mover of movers) {
-      const reason = await mover.unavailable();
-      if (reason) {
-        unavailable.set(mover.name, reason);
-        log(`${mover.name}: unavailable (${reason}); the others run without it`);
-      }
+    const servers = await provideServers(options, log, (stop) => serverStops.push(stop));
+    const facts = [];
+    for (const server of [servers.source.server, ...Object.values(servers.archive).map((e) => e.server)]) {
+      facts.push(await serverFacts(await connections.get(server), server));
     }
-
-    servers = await provideServers(options, log);
-    const setup = servers;
-    const source = await connections.ref(setup.source);
-    const serverList = [setup.source.server, ...Object.values(setup.archive).map((endpoint) => endpoint.server)];
-    const described = new Map<string, object>();
-    for (const server of serverList) {
-      described.set(`${server.host}:${server.port}`, await describeServer(await connections.get(server), server));
-    }
-
-    // Templates: the fresh data each run copies, generated once per server that needs it.
-    const templates = new Map<string, TableRef>();
-    const seedTemplate = async (job: Job, endpoint: Endpoint) => {
-      const key = `${job}@${endpoint.server.host}:${endpoint.server.port}`;
-      if (!templates.has(key)) {
-        const template: TableRef = {
-          ...(await connections.ref(endpoint)),
-          database: TEMPLATE_DB,
-          table: TEMPLATES[job],
-        };
-        const kind = job === 'archive' ? 'orders' : 'archived-orders';
-        const seeded = await seedTable(template, kind, options.rows);
-        log(
-          `seeded ${options.rows} rows of ${kind} on server ${endpoint.server.label} in ${seeded.seconds.toFixed(1)} s`,
-        );
-        templates.set(key, template);
-      }
-      return templates.get(key) as TableRef;
-    };
-
-    const runs: RunRecord[] = [];
-    const skipped: Skipped[] = [];
-    const results = {
+    const results: BenchResults = {
       startedAt: new Date().toISOString(),
       finishedAt: '',
       options: {
@@ -198,107 +229,26 @@ async function main(): Promise<number> {
         sourceUrl: undefined,
         archiveUrl: undefined,
       },
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model,
-        totalMemoryGiB: Math.round(totalmem() / 2 ** 30),
-        kernel: release(),
-        node: process.version,
-        ptArchiver: await ptArchiverVersion(),
-        gitCommit: gitCommit(),
-        servers: [...described.values()],
-        throwawayServers: setup.throwaway,
-        dasRuntime: das?.kind ?? null,
-      },
-      skipped,
-      runs,
+      machine: await machineInfo(facts, servers.throwaway, das?.kind ?? null),
+      jobs: options.jobs,
+      topologies: servers.topologies,
+      variants: movers.map((mover) => mover.name),
+      skipped: await plannedSkips(movers, options.jobs, servers.topologies),
+      runs: [],
     };
     const jsonFile = join(outDir, `bench-${stamp}.json`);
     const save = () => writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
 
-    for (const job of options.jobs) {
-      for (const topology of setup.topologies) {
-        for (const mover of movers) {
-          const notApplicable = mover.notApplicable(job, topology);
-          const reason = unavailable.get(mover.name);
-          if (notApplicable || reason) {
-            const kind = notApplicable ? 'n/a' : 'unavailable';
-            skipped.push({ job, topology, variant: mover.name, kind, reason: notApplicable ?? reason ?? '' });
-          }
-        }
-      }
-    }
-    const isSkipped = (job: Job, topology: Topology, variant: string) =>
-      skipped.some((s) => s.job === job && s.topology === topology && s.variant === variant);
-
-    // Round-robin: every variant once per round, so a slow stretch of the machine hits all alike.
-    for (let rep = 1; rep <= options.reps; rep++) {
-      for (const job of options.jobs) {
-        for (const topology of setup.topologies) {
-          const archiveEndpoint = setup.archive[topology] as Endpoint;
-          const archive = await connections.ref(archiveEndpoint);
-          const template = await seedTemplate(job, job === 'archive' ? setup.source : archiveEndpoint);
-          for (const mover of movers) {
-            if (isSkipped(job, topology, mover.name)) {
-              continue;
-            }
-            log(`round ${rep}/${options.reps}: ${job} ${topology} ${mover.name} …`);
-            const { record } = await runOnce(
-              {
-                rep,
-                job,
-                topology,
-                source,
-                archive,
-                template,
-                table: TABLE,
-                dateColumn: DATE_COLUMN,
-                days: job === 'archive' ? options.archiveDays : options.purgeDays,
-                batchSize: options.batch,
-                workDir,
-                logDir,
-                quiesceMaxSeconds: options.quiesceMaxSeconds,
-              },
-              mover,
-            );
-            runs.push(record);
-            save();
-            log(
-              `round ${rep}/${options.reps}: ${job} ${topology} ${mover.name}: ${record.status} rows=${record.rows} ` +
-                `seconds=${record.seconds.toFixed(3)} rows/s=${Math.round(record.rowsPerSecond)}` +
-                (record.failures.length ? ` — ${record.failures.join('; ')}` : ''),
-            );
-          }
-        }
-      }
-    }
+    await runRounds(options, servers, movers, results, { connections, workDir, logDir, save });
 
     results.finishedAt = new Date().toISOString();
     save();
-    const variants = movers.map((mover) => mover.name);
-    const sections = options.jobs.flatMap((job) =>
-      setup.topologies.map((topology) =>
-        formatTable(
-          `${job} job, ${topology === 'same' ? 'one server' : 'two servers'} (${options.rows.toLocaleString('en-US')} rows seeded, batch ${options.batch}, ${options.reps} round(s))`,
-          runs.filter((run) => run.job === job && run.topology === topology),
-          variants,
-          skipped.filter((item) => item.job === job && item.topology === topology),
-        ),
-      ),
-    );
-    const machine = results.machine;
-    const header =
-      `DAS benchmark ${results.startedAt} — ${machine.cpus} CPUs (${machine.cpuModel}), ` +
-      `MariaDB ${String((machine.servers[0] as { version?: string }).version)}, pt-archiver ${machine.ptArchiver ?? 'not installed'}, ` +
-      `git ${machine.gitCommit ?? '?'}`;
-    const text = `${header}\n\n${sections.join('\n\n')}\n\nResults: ${jsonFile}\nLogs: ${logDir}\n`;
-    writeFileSync(join(outDir, `bench-${stamp}.md`), text);
-    process.stdout.write(`\n${text}`);
-    return runs.some((run) => run.status === 'failed') ? 1 : 0;
+    const report = `${formatReport(results)}\nResults: ${jsonFile}\nLogs: ${logDir}\n`;
+    writeFileSync(join(outDir, `bench-${stamp}.md`), report);
+    process.stdout.write(`\n${report}`);
+    return results.runs.some((run) => run.status === 'failed') ? 1 : 0;
   } finally {
-    if (!interrupted) {
-      await cleanUp();
-    }
+    await cleanUp();
   }
 }
 

@@ -43,7 +43,12 @@ function fromThrowaway(db: ThrowawayMariaDb, label: string): ServerRef {
  * B, started only for the two-server topology, holds the archive there. Or existing servers given
  * by URL, in which case the topology follows from the URLs.
  */
-export async function provideServers(options: BenchOptions, log: (line: string) => void): Promise<BenchServers> {
+export async function provideServers(
+  options: BenchOptions,
+  log: (line: string) => void,
+  /** Told about each server as soon as it is up, so an interrupted start-up can still stop it. */
+  track: (stop: () => Promise<void>) => void = () => undefined,
+): Promise<BenchServers> {
   if (options.sourceUrl) {
     const source = serverFromUrl(options.sourceUrl, 'source');
     const archive = options.archiveUrl
@@ -67,6 +72,7 @@ export async function provideServers(options: BenchOptions, log: (line: string) 
     const start = async (label: string) => {
       const db = await startThrowawayMariaDb({ ...BENCH_SERVER_OPTIONS, parentDir: '/tmp' });
       started.push(db);
+      track(() => db.stop());
       log(`server ${label}: throwaway MariaDB on 127.0.0.1:${db.port} (${db.dir})`);
       return fromThrowaway(db, label);
     };
