@@ -71,11 +71,12 @@ export class BatchStatements {
 
   /** The same, restricted to given keys (used to isolate rows a foreign key blocks). */
   keyedBatch(what: string, keys: readonly unknown[][]): SqlFragment {
+    const only = this.key.matching(keys);
     return {
       sql:
-        `SELECT ${what} FROM ${this.sourceTable} WHERE ${this.selection.sql} AND ${this.key.inList(keys.length)} ` +
+        `SELECT ${what} FROM ${this.sourceTable} WHERE ${this.selection.sql} AND ${only.sql} ` +
         `ORDER BY ${this.key.orderBy()}${this.dialect.lockingReadSuffix}`,
-      params: [...this.selection.params, ...this.keyParams(keys)],
+      params: [...this.selection.params, ...only.params],
     };
   }
 
@@ -93,16 +94,10 @@ export class BatchStatements {
     return this.keyPositions.map((position) => row[position]);
   }
 
-  keyParams(keys: readonly unknown[][]): unknown[] {
-    return keys.flatMap((key) => this.key.params(key));
-  }
-
   /** Checksum of the archive copies of these keys (over the source columns only). */
   archiveChecksum(keys: readonly unknown[][]): SqlFragment {
-    return {
-      sql: this.dialect.checksumQuery(this.archiveTable, this.digestColumns, this.key.inList(keys.length)),
-      params: this.keyParams(keys),
-    };
+    const only = this.key.matching(keys);
+    return { sql: this.dialect.checksumQuery(this.archiveTable, this.digestColumns, only.sql), params: only.params };
   }
 
   /**
@@ -117,20 +112,18 @@ export class BatchStatements {
     const equal = this.columnTypes.map(({ name, dataType }) =>
       this.dialect.identicalValues(`a.${q(name)}`, `s.${q(name)}`, dataType),
     );
-    const inList = this.key.inList(keys.length).replace(/(`(?:[^`]|``)+`)/g, (match) => `s.${match}`);
+    const only = this.key.matching(keys, 's.');
     return {
       sql:
         `SELECT COUNT(*) AS n FROM ${this.sourceTable} s JOIN ${this.archiveTable} a ON ${join} ` +
-        `WHERE ${inList} AND ${equal.join(' AND ')}`,
-      params: this.keyParams(keys),
+        `WHERE ${only.sql} AND ${equal.join(' AND ')}`,
+      params: only.params,
     };
   }
 
   deleteKeys(keys: readonly unknown[][]): SqlFragment {
-    return {
-      sql: `DELETE FROM ${this.sourceTable} WHERE ${this.key.inList(keys.length)}`,
-      params: this.keyParams(keys),
-    };
+    const only = this.key.matching(keys);
+    return { sql: `DELETE FROM ${this.sourceTable} WHERE ${only.sql}`, params: only.params };
   }
 
   upsertRows(rowCount: number): string {
@@ -139,6 +132,7 @@ export class BatchStatements {
 
   /** Server-side copy: the archive row is built from the source row inside the database. */
   upsertSelect(keys: readonly unknown[][], archivedAt: string, runId: number): SqlFragment {
+    const only = this.key.matching(keys);
     const updates = this.quotedColumns
       .filter((column) => !this.key.quoted.includes(column))
       .concat(this.archiveColumns.slice(-2))
@@ -146,9 +140,9 @@ export class BatchStatements {
     return {
       sql:
         `INSERT INTO ${this.archiveTable} (${this.archiveColumns.join(', ')}) ` +
-        `SELECT ${this.quotedColumns.join(', ')}, ?, ? FROM ${this.sourceTable} WHERE ${this.key.inList(keys.length)} ` +
+        `SELECT ${this.quotedColumns.join(', ')}, ?, ? FROM ${this.sourceTable} WHERE ${only.sql} ` +
         `ON DUPLICATE KEY UPDATE ${updates.join(', ')}`,
-      params: [archivedAt, runId, ...this.keyParams(keys)],
+      params: [archivedAt, runId, ...only.params],
     };
   }
 

@@ -22,12 +22,15 @@ describe('KeyColumns', () => {
   it('binds MySQL integer keys as BigInt so they are compared exactly, not as doubles', () => {
     const key = new KeyColumns(new MysqlDialect(), table([['id', 'bigint(20) unsigned', 'bigint']]));
     expect(key.params(['9007199254740993'])).toEqual([9007199254740993n]);
-    expect(key.inList(2)).toBe('`id` IN (?, ?)');
+    expect(key.matching([['9007199254740993'], ['7']])).toEqual({
+      sql: '`id` IN (?, ?)',
+      params: [7n, 9007199254740993n],
+    });
   });
 
   it('casts MySQL DECIMAL keys to their own type', () => {
     const key = new KeyColumns(new MysqlDialect(), table([['amount', 'decimal(12,2) unsigned', 'decimal']]));
-    expect(key.inList(1)).toBe('`amount` IN (CAST(? AS decimal(12,2)))');
+    expect(key.matching([['10.50']]).sql).toBe('`amount` IN (CAST(? AS decimal(12,2)))');
     expect(key.params(['10.50'])).toEqual(['10.50']);
   });
 
@@ -41,7 +44,15 @@ describe('KeyColumns', () => {
     );
     expect(key.after()).toBe('((`a` > ?) OR (`a` = ? AND `b` > ?))');
     expect(key.afterParams(['7', 'x'])).toEqual([7n, 7n, 'x']);
-    expect(key.inList(2)).toBe('((`a` = ? AND `b` = ?) OR (`a` = ? AND `b` = ?))');
+    expect(
+      key.matching([
+        ['1', 'x'],
+        ['2', 'y'],
+      ]),
+    ).toEqual({
+      sql: '((`a` = ? AND `b` = ?) OR (`a` = ? AND `b` = ?))',
+      params: [1n, 'x', 2n, 'y'],
+    });
   });
 
   it('uses row values for composite IN lists on SQLite and binds values untouched', () => {
@@ -52,8 +63,27 @@ describe('KeyColumns', () => {
         ['b', 'TEXT', 'text'],
       ]),
     );
-    expect(key.inList(2)).toBe('("a", "b") IN (VALUES (?, ?), (?, ?))');
+    expect(
+      key.matching([
+        [1n, 'x'],
+        [2n, 'y'],
+      ]).sql,
+    ).toBe('("a", "b") IN (VALUES (?, ?), (?, ?))');
     expect(key.params([5n, 'x'])).toEqual([5n, 'x']);
+  });
+
+  it('sends runs of consecutive integer keys as BETWEEN, the rest as a list: exactly the same set', () => {
+    const key = new KeyColumns(new MysqlDialect(), table([['id', 'bigint', 'bigint']]));
+    const keys = ['5', '3', '4', '10', '11', '20', '21', '22', '23', '18446744073709551615'].map((id) => [id]);
+    expect(key.matching(keys, 's.')).toEqual({
+      sql: '(s.`id` BETWEEN ? AND ? OR s.`id` BETWEEN ? AND ? OR s.`id` IN (?, ?, ?))',
+      params: [3n, 5n, 20n, 23n, 10n, 11n, 18446744073709551615n],
+    });
+  });
+
+  it('falls back to a list when an integer column holds something else (SQLite allows it)', () => {
+    const key = new KeyColumns(new SqliteDialect(), table([['id', 'INTEGER', 'integer']]));
+    expect(key.matching([[1n], [2n], ['abc']])).toEqual({ sql: '"id" IN (?, ?, ?)', params: [1n, 2n, 'abc'] });
   });
 
   it('quotes identifiers that contain quote characters', () => {

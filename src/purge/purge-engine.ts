@@ -142,10 +142,8 @@ class PurgeStatements {
   }
 
   deleteKeys(keys: readonly unknown[][]): SqlFragment {
-    return {
-      sql: `DELETE FROM ${this.table} WHERE ${this.key.inList(keys.length)}`,
-      params: keys.flatMap((key) => this.key.params(key)),
-    };
+    const only = this.key.matching(keys);
+    return { sql: `DELETE FROM ${this.table} WHERE ${only.sql}`, params: only.params };
   }
 
   countExpired(): SqlFragment {
