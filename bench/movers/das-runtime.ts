@@ -1,5 +1,6 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { prepareTypeScriptBuild } from '../../tools/typescript-build';
 import { ENGINE_MODULES } from '../das-worker-protocol';
 import { exitError, runProcess } from './process';
 
@@ -30,7 +31,6 @@ export function tsNodeRuntime(): DasRuntime {
 /**
  * The worker and the engines compiled to JavaScript once, before the rounds, and run with plain
  * node, as production runs DAS: start-up and peak memory are then DAS's own, not ts-node's.
- * `--noCheck` because type errors are tsc's business elsewhere; this only needs the emitted code.
  */
 export async function compiledRuntime(workDir: string, logFile: string): Promise<DasRuntime> {
   const entries = [join(BENCH_DIR, 'das-worker.ts')];
@@ -41,26 +41,10 @@ export async function compiledRuntime(workDir: string, logFile: string): Promise
     }
     entries.push(file);
   }
-  const outDir = join(workDir, 'das-build');
-  const tsconfig = join(workDir, 'tsconfig.das-worker.json');
-  writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      extends: join(REPO_ROOT, 'tsconfig.json'),
-      compilerOptions: { outDir, rootDir: REPO_ROOT, noEmit: false, incremental: false, sourceMap: false, types: [] },
-      include: [],
-      files: entries,
-    }),
-  );
-  const result = await runProcess(
-    process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', tsconfig, '--noCheck'],
-    {
-      cwd: REPO_ROOT,
-      logFile,
-      logHeader: `tsc -p ${tsconfig} --noCheck`,
-    },
-  );
+  const buildDir = join(workDir, 'das-build');
+  mkdirSync(buildDir, { recursive: true });
+  const build = prepareTypeScriptBuild(entries, buildDir);
+  const result = await runProcess(process.execPath, build.tscArgs, { cwd: REPO_ROOT, logFile, logHeader: 'tsc' });
   const error = exitError(result);
   if (error) {
     throw new Error(`compiling the DAS worker failed: tsc ${error}`);
@@ -68,9 +52,8 @@ export async function compiledRuntime(workDir: string, logFile: string): Promise
   return {
     kind: 'compiled',
     command: process.execPath,
-    args: [join(outDir, 'bench', 'das-worker.js')],
+    args: [join(build.outDir, 'bench', 'das-worker.js')],
     cwd: REPO_ROOT,
-    // The build lives outside the repo: let it find the repo's packages.
-    env: { NODE_PATH: join(REPO_ROOT, 'node_modules') },
+    env: { ...build.env },
   };
 }
