@@ -31,6 +31,19 @@ export interface ArchivalRunOptions extends EngineRunOptions {
 /** Keys reported on a run when a foreign key blocks them (the count is always reported). */
 const MAX_REPORTED_BLOCKED_KEYS = 100;
 
+/** Rows a foreign key keeps in the source: counted, and a bounded sample kept (memory stays flat). */
+class BlockedKeys {
+  count = 0;
+  readonly sample: unknown[][] = [];
+
+  add(key: unknown[]): void {
+    this.count += 1;
+    if (this.sample.length < MAX_REPORTED_BLOCKED_KEYS) {
+      this.sample.push(key);
+    }
+  }
+}
+
 /**
  * Moves a policy's old rows from the source to the archive, batch by batch, with the archival
  * protocol (see docs/decisions/002-archival-protocol.md). Reads no configuration: everything
@@ -66,15 +79,15 @@ export class ArchivalEngine {
       transfer: serverSide ? 'server-side' : 'copy',
       keyColumns: table.primaryKey,
     };
-    const blocked: unknown[][] = [];
+    const blocked = new BlockedKeys();
     const loop = await this.withMover(options, statements, serverSide, (mover) =>
       runBatchLoop((after, limit) => this.step(mover, after, limit, blocked), options),
     );
     details.lastKey = reportableKey(loop.lastKey);
-    const blockedKeys = blocked.map(reportableKey);
-    if (blocked.length > 0) {
-      details.blockedKeyCount = blocked.length;
-      details.blockedKeys = blockedKeys.slice(0, MAX_REPORTED_BLOCKED_KEYS);
+    const blockedKeys = blocked.sample.map(reportableKey);
+    if (blocked.count > 0) {
+      details.blockedKeyCount = blocked.count;
+      details.blockedKeys = blockedKeys;
     }
     return {
       rows: loop.rows,
@@ -83,8 +96,8 @@ export class ArchivalEngine {
       dryRun: false,
       details,
       problem:
-        blocked.length > 0
-          ? `${blocked.length} rows of "${table.name}" were not archived because rows of other tables still reference them ` +
+        blocked.count > 0
+          ? `${blocked.count} rows of "${table.name}" were not archived because rows of other tables still reference them ` +
             `(foreign key); they stay in the source, everything else was archived. First keys: ` +
             JSON.stringify(blockedKeys.slice(0, 10).map((key) => (key?.length === 1 ? key[0] : key)))
           : null,
@@ -128,7 +141,7 @@ export class ArchivalEngine {
     mover: BatchMover,
     after: unknown[] | null,
     limit: number,
-    blocked: unknown[][],
+    blocked: BlockedKeys,
   ): Promise<BatchStep | null> {
     try {
       const moved = await mover.next(after, limit);
@@ -146,13 +159,13 @@ export class ArchivalEngine {
    * Bisects a batch whose delete hit a foreign key: halves that delete cleanly are moved, single
    * rows that still fail are recorded as blocked. k blocked rows cost about k·log2(batch) retries.
    */
-  private async isolateBlocked(mover: BatchMover, keys: unknown[][], blocked: unknown[][]): Promise<number> {
+  private async isolateBlocked(mover: BatchMover, keys: unknown[][], blocked: BlockedKeys): Promise<number> {
     if (keys.length === 1) {
       try {
         return (await mover.only(keys)).moved;
       } catch (error) {
         if (error instanceof ForeignKeyBlockedError) {
-          blocked.push(keys[0]);
+          blocked.add(keys[0]);
           return 0;
         }
         throw error;
