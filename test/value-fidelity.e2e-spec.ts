@@ -9,29 +9,103 @@ import { TestDatabases, createTestDatabases, describeMariaDb } from './support/t
  * its raw bytes where `=` would ignore case, trailing spaces or bit patterns.
  */
 const TYPES: Array<{ column: string; type: string; values: string[]; compare: 'value' | 'bytes' }> = [
-  { column: 'c_bigint', type: 'BIGINT', values: ['9007199254740993', '-9223372036854775808', '9223372036854775807'], compare: 'value' },
-  { column: 'c_ubigint', type: 'BIGINT UNSIGNED', values: ['18446744073709551615', '9007199254740993', '0'], compare: 'value' },
+  {
+    column: 'c_bigint',
+    type: 'BIGINT',
+    values: ['9007199254740993', '-9223372036854775808', '9223372036854775807'],
+    compare: 'value',
+  },
+  {
+    column: 'c_ubigint',
+    type: 'BIGINT UNSIGNED',
+    values: ['18446744073709551615', '9007199254740993', '0'],
+    compare: 'value',
+  },
   { column: 'c_int', type: 'INT', values: ['-2147483648', '2147483647', '0'], compare: 'value' },
   { column: 'c_tiny', type: 'TINYINT UNSIGNED', values: ['255', '0', '1'], compare: 'value' },
-  { column: 'c_decimal', type: 'DECIMAL(30,10)', values: ["'12345678901234567890.0123456789'", "'-0.0000000001'", "'99999999999999999999.9999999999'"], compare: 'value' },
+  {
+    column: 'c_decimal',
+    type: 'DECIMAL(30,10)',
+    values: ["'12345678901234567890.0123456789'", "'-0.0000000001'", "'99999999999999999999.9999999999'"],
+    compare: 'value',
+  },
   { column: 'c_float', type: 'FLOAT', values: ['1.0000001', '3.40282e38', '-1.17549435e-38'], compare: 'value' },
-  { column: 'c_double', type: 'DOUBLE', values: ['0.1', '1.7976931348623157e308', '4.9406564584124654e-324'], compare: 'value' },
-  { column: 'c_datetime6', type: 'DATETIME(6)', values: ["'2020-02-29 23:59:59.999999'", "'1000-01-01 00:00:00.000001'", "'9999-12-31 23:59:59.999999'"], compare: 'bytes' },
-  { column: 'c_datetime', type: 'DATETIME', values: ["'2021-03-28 02:30:00'", "'2021-10-31 02:30:00'", "'0000-00-00 00:00:00'"], compare: 'bytes' },
+  {
+    column: 'c_double',
+    type: 'DOUBLE',
+    values: ['0.1', '1.7976931348623157e308', '4.9406564584124654e-324'],
+    compare: 'value',
+  },
+  {
+    column: 'c_datetime6',
+    type: 'DATETIME(6)',
+    values: ["'2020-02-29 23:59:59.999999'", "'1000-01-01 00:00:00.000001'", "'9999-12-31 23:59:59.999999'"],
+    compare: 'bytes',
+  },
+  {
+    column: 'c_datetime',
+    type: 'DATETIME',
+    values: ["'2021-03-28 02:30:00'", "'2021-10-31 02:30:00'", "'0000-00-00 00:00:00'"],
+    compare: 'bytes',
+  },
   { column: 'c_date', type: 'DATE', values: ["'0001-01-01'", "'2024-02-29'", "'9999-12-31'"], compare: 'bytes' },
-  { column: 'c_timestamp6', type: 'TIMESTAMP(6) NULL', values: ["'2038-01-19 03:14:07.999999'", "'1970-01-01 00:00:01.000000'", "'2021-03-28 01:30:00.5'"], compare: 'bytes' },
-  { column: 'c_time', type: 'TIME(6)', values: ["'-838:59:59.000000'", "'838:59:59.000000'", "'00:00:00.000001'"], compare: 'bytes' },
+  {
+    column: 'c_timestamp6',
+    type: 'TIMESTAMP(6) NULL',
+    values: ["'2038-01-19 03:14:07.999999'", "'1970-01-01 00:00:01.000000'", "'2021-03-28 01:30:00.5'"],
+    compare: 'bytes',
+  },
+  {
+    column: 'c_time',
+    type: 'TIME(6)',
+    values: ["'-838:59:59.000000'", "'838:59:59.000000'", "'00:00:00.000001'"],
+    compare: 'bytes',
+  },
   { column: 'c_year', type: 'YEAR', values: ['1901', '2155', '2024'], compare: 'value' },
   { column: 'c_bit1', type: 'BIT(1)', values: ["b'1'", "b'0'", "b'1'"], compare: 'bytes' },
-  { column: 'c_bit64', type: 'BIT(64)', values: ["b'1111111111111111111111111111111111111111111111111111111111111111'", "b'1'", "b'1000000000000000000000000000000000000000000000000000000000000000'"], compare: 'bytes' },
+  {
+    column: 'c_bit64',
+    type: 'BIT(64)',
+    values: [
+      "b'1111111111111111111111111111111111111111111111111111111111111111'",
+      "b'1'",
+      "b'1000000000000000000000000000000000000000000000000000000000000000'",
+    ],
+    compare: 'bytes',
+  },
   { column: 'c_blob', type: 'BLOB', values: ["X'00FF00FE0001'", "X''", "X'5C00275C22'"], compare: 'bytes' },
   { column: 'c_binary', type: 'BINARY(4)', values: ["X'00000000'", "X'FFFFFFFF'", "X'00'"], compare: 'bytes' },
   { column: 'c_varbinary', type: 'VARBINARY(16)', values: ["X'00'", "X'C3A9'", "X'80'"], compare: 'bytes' },
-  { column: 'c_utf8mb4', type: 'VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', values: ["'😀 𝄞 𠜎 ☕'", "'trailing  '", "'A\\tB\\nC\\\\D\\'E\"'"], compare: 'bytes' },
-  { column: 'c_latin1', type: 'VARCHAR(32) CHARACTER SET latin1', values: ["'café'", "'Ünïcödé'", "'plain'"], compare: 'bytes' },
-  { column: 'c_text', type: 'MEDIUMTEXT', values: ["REPEAT('é😀', 5000)", "''", "'line1\\r\\nline2'"], compare: 'bytes' },
-  { column: 'c_json', type: 'JSON', values: [`'{"b": 1.0, "a": [1, 2.50, "x"], "big": 12345678901234567890}'`, "'[]'", `'"ok"'`], compare: 'bytes' },
-  { column: 'c_enum', type: "ENUM('small','medium','large')", values: ["'large'", "'small'", "'medium'"], compare: 'bytes' },
+  {
+    column: 'c_utf8mb4',
+    type: 'VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
+    values: ["'😀 𝄞 𠜎 ☕'", "'trailing  '", "'A\\tB\\nC\\\\D\\'E\"'"],
+    compare: 'bytes',
+  },
+  {
+    column: 'c_latin1',
+    type: 'VARCHAR(32) CHARACTER SET latin1',
+    values: ["'café'", "'Ünïcödé'", "'plain'"],
+    compare: 'bytes',
+  },
+  {
+    column: 'c_text',
+    type: 'MEDIUMTEXT',
+    values: ["REPEAT('é😀', 5000)", "''", "'line1\\r\\nline2'"],
+    compare: 'bytes',
+  },
+  {
+    column: 'c_json',
+    type: 'JSON',
+    values: [`'{"b": 1.0, "a": [1, 2.50, "x"], "big": 12345678901234567890}'`, "'[]'", `'"ok"'`],
+    compare: 'bytes',
+  },
+  {
+    column: 'c_enum',
+    type: "ENUM('small','medium','large')",
+    values: ["'large'", "'small'", "'medium'"],
+    compare: 'bytes',
+  },
   { column: 'c_set', type: "SET('x','y','z')", values: ["'x,z'", "''", "'x,y,z'"], compare: 'bytes' },
   { column: 'c_char', type: 'CHAR(10)', values: ["'abc'", "'Abc'", "''"], compare: 'bytes' },
 ];
@@ -50,9 +124,15 @@ describeMariaDb('value fidelity through archival [mariadb]', () => {
     await databases?.drop();
   });
 
-  it.each<TransferMode>(['copy', 'server-side'])(
-    'archives every type with each value byte-identical (%s transfer), compared by the server',
-    async (transfer) => {
+  it.each<[TransferMode, 'load-data' | 'upsert', boolean]>([
+    ['copy', 'load-data', true],
+    ['copy', 'load-data', false],
+    ['copy', 'upsert', true],
+    ['server-side', 'upsert', true],
+  ])(
+    'archives every type with each value byte-identical (%s transfer, %s, local infile allowed: %s), compared by the server',
+    async (transfer, archiveWrite, localInfile) => {
+      await databases.source(`SET GLOBAL local_infile = ${localInfile ? 1 : 0}`);
       await databases.source('DROP TABLE IF EXISTS fidelity, fidelity_before');
       await databases.archive('DROP TABLE IF EXISTS fidelity');
       await databases.source(
@@ -75,7 +155,9 @@ describeMariaDb('value fidelity through archival [mariadb]', () => {
         runId: 1,
         batchSize: 2,
         transfer,
+        archiveWrite,
       });
+      await databases.source('SET GLOBAL local_infile = 1');
       expect(result).toMatchObject({ rows: 4, details: expect.objectContaining({ transfer }) });
 
       const before = `\`${databases.names.source}\`.fidelity_before`;

@@ -4,6 +4,7 @@ import { inspectTable } from '../database/schema/schema-inspector';
 import { TableSchema } from '../database/schema/table-schema';
 import { policyProblems } from '../policy/policy-rules';
 import { ArchiveTableManager } from './archive-table-manager';
+import { ArchiveWriter, LoadDataWriter, UpsertWriter } from './archive-writer';
 import { ArchivalHooks, BatchMover } from './batch-mover';
 import { BatchStep, runBatchLoop } from './batch-loop';
 import { BatchStatements } from './batch-statements';
@@ -26,6 +27,8 @@ export interface ArchivalRunOptions extends EngineRunOptions {
    */
   transfer?: TransferMode;
   hooks?: ArchivalHooks;
+  /** How copies reach a MySQL/MariaDB archive: `load-data` (default, falls back by itself) or `upsert`. */
+  archiveWrite?: 'load-data' | 'upsert';
 }
 
 /** Keys reported on a run when a foreign key blocks them (the count is always reported). */
@@ -130,10 +133,27 @@ export class ArchivalEngine {
     return source.withSession((first) => {
       const copy = (sources: SqlSession[]) =>
         archive.withSession((archiveSession) =>
-          run(new CopyMover(statements, sources, archiveSession, runId, archivedAt, hooks)),
+          run(
+            new CopyMover(
+              statements,
+              sources,
+              archiveSession,
+              runId,
+              archivedAt,
+              this.writerFor(options, statements),
+              hooks,
+            ),
+          ),
         );
       return source.dialect.engine === 'mysql' ? source.withSession((second) => copy([first, second])) : copy([first]);
     });
+  }
+
+  /** LOAD DATA into MySQL/MariaDB archives unless told otherwise; the portable upsert everywhere else. */
+  private writerFor(options: ArchivalRunOptions, statements: BatchStatements): ArchiveWriter {
+    return options.archive.dialect.engine === 'mysql' && options.archiveWrite !== 'upsert'
+      ? new LoadDataWriter(statements)
+      : new UpsertWriter(statements);
   }
 
   /** One batch; when a foreign key blocks its delete, the rows that can move still move. */

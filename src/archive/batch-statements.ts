@@ -4,6 +4,9 @@ import { ARCHIVED_AT, ARCHIVE_RUN_ID } from './archive-ddl';
 import { KeyColumns } from './key-columns';
 import { SqlFragment } from './row-selection';
 
+/** Types mysql2 hands over as Buffers: they travel through LOAD DATA as hex. */
+const MYSQL_HEX_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob', 'bit']);
+
 /**
  * The SQL of one archival run, built once from the live schema: which source rows a batch takes,
  * how their copies are written, verified and the originals deleted.
@@ -124,6 +127,31 @@ export class BatchStatements {
   deleteKeys(keys: readonly unknown[][]): SqlFragment {
     const only = this.key.matching(keys);
     return { sql: `DELETE FROM ${this.sourceTable} WHERE ${only.sql}`, params: only.params };
+  }
+
+  /**
+   * `LOAD DATA LOCAL INFILE … REPLACE` of the copy rows (MySQL/MariaDB), with binary columns
+   * sent as hex and decoded by UNHEX; binds `archived_at` and `archive_run_id`.
+   */
+  loadDataStatement(archivedAt: string, runId: number): SqlFragment {
+    const targets: string[] = [];
+    const decoded: string[] = [];
+    this.columnTypes.forEach(({ dataType }, i) => {
+      if (MYSQL_HEX_TYPES.has(dataType)) {
+        targets.push(`@das_${i}`);
+        decoded.push(`${this.quotedColumns[i]} = UNHEX(@das_${i})`);
+      } else {
+        targets.push(this.quotedColumns[i]);
+      }
+    });
+    const [archivedAtColumn, runIdColumn] = this.archiveColumns.slice(-2);
+    return {
+      sql:
+        `LOAD DATA LOCAL INFILE 'das-batch.tsv' REPLACE INTO TABLE ${this.archiveTable} CHARACTER SET utf8mb4 ` +
+        `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${targets.join(', ')}) ` +
+        `SET ${[...decoded, `${archivedAtColumn} = ?`, `${runIdColumn} = ?`].join(', ')}`,
+      params: [archivedAt, runId],
+    };
   }
 
   upsertRows(rowCount: number): string {

@@ -1,12 +1,10 @@
 import { RowSetChecksum } from '../database/row-checksum';
 import { SqlSession } from '../database/sql-client';
+import { ArchiveWriter } from './archive-writer';
 import { ArchivalHooks, BatchMover, MovedBatch } from './batch-mover';
 import { deleteCopiedRows, digestChecksum, rollbackQuietly, verifyArchiveCopy } from './batch-protocol';
 import { BatchStatements } from './batch-statements';
 import { SqlFragment } from './row-selection';
-
-/** Keeps a single multi-row statement well under max_allowed_packet (16 MB by default). */
-const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
 
 /** A batch read and locked on one source session, its transaction still open. */
 interface LockedBatch {
@@ -43,6 +41,7 @@ export class CopyMover implements BatchMover {
     private readonly archive: SqlSession,
     private readonly runId: number,
     private readonly archivedAt: () => string,
+    private readonly writer: ArchiveWriter,
     private readonly hooks: ArchivalHooks = {},
   ) {}
 
@@ -124,7 +123,7 @@ export class CopyMover implements BatchMover {
     try {
       const archiveSide = (async () => {
         await this.archive.begin();
-        await this.writeCopies(batch.rows);
+        await this.writer.write(this.archive, batch.rows, this.archivedAt(), this.runId);
         await verifyArchiveCopy(this.archive, this.statements, keys, batch.checksum);
       })();
       const sourceSide = deleteCopiedRows(source, this.statements, keys).then(afterDelete);
@@ -148,39 +147,4 @@ export class CopyMover implements BatchMover {
       throw error;
     }
   }
-
-  private async writeCopies(rows: unknown[][]): Promise<void> {
-    const s = this.statements;
-    const width = s.columns.length;
-    const archivedAt = this.archivedAt();
-    const maxRows = Math.max(1, Math.floor(s.dialect.maxBindParameters / (width + 2)));
-    let start = 0;
-    while (start < rows.length) {
-      let end = start;
-      let bytes = 0;
-      while (end < rows.length && end - start < maxRows && (end === start || bytes < MAX_STATEMENT_BYTES)) {
-        bytes += approximateBytes(rows[end], width);
-        end++;
-      }
-      const params: unknown[] = [];
-      for (let i = start; i < end; i++) {
-        const row = rows[i];
-        for (let c = 0; c < width; c++) {
-          params.push(row[c]);
-        }
-        params.push(archivedAt, this.runId);
-      }
-      await this.archive.execute(s.upsertRows(end - start), params);
-      start = end;
-    }
-  }
-}
-
-function approximateBytes(row: readonly unknown[], width: number): number {
-  let bytes = 0;
-  for (let c = 0; c < width; c++) {
-    const value = row[c];
-    bytes += typeof value === 'string' || Buffer.isBuffer(value) ? value.length * 2 : 8;
-  }
-  return bytes;
 }

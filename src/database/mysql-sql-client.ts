@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Pool, PoolConnection } from 'mysql2';
 import { DataSource } from 'typeorm';
 import { MysqlConnectionSettings } from '../config/database-url';
@@ -113,9 +114,22 @@ class MysqlSession implements SqlSession {
     }
   }
 
-  private run<T>(sql: string, params: readonly unknown[], rowsAsArray: boolean): Promise<T> {
+  async loadLocalData(sql: string, params: readonly unknown[], data: Buffer): Promise<ExecResult> {
+    // The server asks for the "file" named in the statement; this stream answers with `data`, and
+    // no file on disk is ever read.
+    const header = await this.run<{ affectedRows: number }>(sql, params, false, () => Readable.from([data]));
+    return { affectedRows: header.affectedRows };
+  }
+
+  private run<T>(sql: string, params: readonly unknown[], rowsAsArray: boolean, infile?: () => Readable): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.connection.query({ sql, values: params as unknown[], rowsAsArray }, (error, result) => {
+      const options = {
+        sql,
+        values: params as unknown[],
+        rowsAsArray,
+        ...(infile ? { infileStreamFactory: infile } : {}),
+      };
+      this.connection.query(options, (error, result) => {
         if (error) {
           if ((error as { fatal?: boolean }).fatal) {
             this.broken = true;

@@ -15,6 +15,11 @@ export interface SqlSession {
   /** Rows as arrays in select-list order: no per-row key objects, for the hot path. */
   queryArrays(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
   execute(sql: string, params?: readonly unknown[]): Promise<ExecResult>;
+  /**
+   * MySQL/MariaDB only: runs a `LOAD DATA LOCAL INFILE` statement, answering the server's request
+   * for the file with `data`. Undefined on engines without it.
+   */
+  loadLocalData?(sql: string, params: readonly unknown[], data: Buffer): Promise<ExecResult>;
   /** Starts a transaction; on MySQL/MariaDB at READ COMMITTED, so locking reads lock only matching rows. */
   begin(): Promise<void>;
   commit(): Promise<void>;

@@ -43,6 +43,11 @@ export function policyProblems(policy: PolicyShape, table: TableSchema | null): 
       `deleteAfterDays (${policy.deleteAfterDays}) must be greater than archiveAfterDays (${policy.archiveAfterDays})`,
     );
   }
+  // Parameters are bound by '?' placeholders; a '?' inside an identifier would be taken for one.
+  const questionable = [table.name, ...table.columns.map((column) => column.name)].filter((name) => name.includes('?'));
+  if (questionable.length > 0) {
+    problems.push(`names containing "?" are not supported: ${questionable.map((name) => `"${name}"`).join(', ')}`);
+  }
   for (const meta of ARCHIVE_META_COLUMNS) {
     if (findColumn(table, meta)) {
       problems.push(`table "${policy.tableName}" has a column named "${meta}", which DAS reserves in archive tables`);
