@@ -111,7 +111,11 @@ function tsvField(value: unknown): string {
   if (typeof value === 'boolean') {
     return value ? '1' : '0';
   }
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    // JavaScript prints the shortest text that reads back as the same double: exact.
+    return String(value);
+  }
+  throw new Error(`cannot send a value of type ${typeof value} through LOAD DATA`);
 }
 
 function approximateBytes(row: readonly unknown[], width: number): number {
