@@ -77,6 +77,45 @@ describeEachEngine('PurgeEngine', (engine) => {
     expect(Number(n)).toBe(800);
   });
 
+  it('walks a composite key in order, batch after batch, deleting exactly the expired rows', async () => {
+    await databases.source('DROP TABLE IF EXISTS order_lines');
+    await databases.archive('DROP TABLE IF EXISTS order_lines');
+    await databases.source(
+      engine === 'mysql'
+        ? 'CREATE TABLE order_lines (a INT NOT NULL, b VARCHAR(8) NOT NULL, created_at DATETIME NOT NULL, PRIMARY KEY (a, b))'
+        : 'CREATE TABLE order_lines (a INTEGER NOT NULL, b TEXT NOT NULL, created_at DATETIME NOT NULL, PRIMARY KEY (a, b))',
+    );
+    const values: unknown[] = [];
+    for (let i = 0; i < 300; i++) {
+      // Expired rows (age 400) interleave with kept ones (age 100) inside each `a`.
+      values.push(Math.floor(i / 7), `k${i % 7}`, daysAgo(i % 3 === 0 ? 100 : 400));
+    }
+    await databases.source(`INSERT INTO order_lines VALUES ${new Array(300).fill('(?, ?, ?)').join(', ')}`, values);
+    const lines = policyFor('order_lines', { archiveAfterDays: 30, deleteAfterDays: 365 });
+    await new ArchivalEngine().run({
+      policy: lines,
+      source: clients.source,
+      archive: clients.archive,
+      runId: 1,
+      batchSize: 64,
+    });
+    const result = await new PurgeEngine().run({
+      policy: lines,
+      source: clients.source,
+      archive: clients.archive,
+      runId: 2,
+      batchSize: 17,
+    });
+    expect(result.rows).toBe(200);
+    expect(result.batches).toBe(Math.ceil(200 / 17));
+    const left = await databases.archive<{ n: unknown; young: unknown }>(
+      `SELECT COUNT(*) AS n, SUM(CASE WHEN created_at > ? THEN 1 ELSE 0 END) AS young FROM order_lines`,
+      [daysAgo(200)],
+    );
+    expect(Number(left[0].n)).toBe(100);
+    expect(Number(left[0].young)).toBe(100);
+  });
+
   it('does nothing for a table that was never archived', async () => {
     const result = await new PurgeEngine().run({
       policy: policyFor('never_archived'),

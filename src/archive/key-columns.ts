@@ -83,16 +83,31 @@ export class KeyColumns {
 
   /** `(a > ?) OR (a = ? AND b > ?) …`: strictly after a key in key order, usable as a range scan. */
   after(): string {
-    const clauses = this.quoted.map((column, index) => {
-      const equalities = this.quoted.slice(0, index).map((previous, i) => `${previous} = ${this.placeholders[i]}`);
-      return `(${[...equalities, `${column} > ${this.placeholders[index]}`].join(' AND ')})`;
-    });
-    return clauses.length === 1 ? clauses[0] : `(${clauses.join(' OR ')})`;
+    return this.keyOrderCondition('>', '>');
   }
 
   afterParams(key: readonly unknown[]): unknown[] {
     const bound = this.params(key);
     return this.names.flatMap((_, index) => bound.slice(0, index + 1));
+  }
+
+  /** `(a < ?) OR (a = ? AND b <= ?) …`: at or before a key in key order. */
+  upTo(): string {
+    return this.keyOrderCondition('<', '<=');
+  }
+
+  upToParams(key: readonly unknown[]): unknown[] {
+    return this.afterParams(key);
+  }
+
+  /** A lexicographic comparison with a key: `inner` on leading columns, `last` on the final one. */
+  private keyOrderCondition(inner: '>' | '<', last: '>' | '<='): string {
+    const clauses = this.quoted.map((column, index) => {
+      const equalities = this.quoted.slice(0, index).map((previous, i) => `${previous} = ${this.placeholders[i]}`);
+      const operator = index === this.quoted.length - 1 ? last : inner;
+      return `(${[...equalities, `${column} ${operator} ${this.placeholders[index]}`].join(' AND ')})`;
+    });
+    return clauses.length === 1 ? clauses[0] : `(${clauses.join(' OR ')})`;
   }
 
   orderBy(): string {

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { SqlFragment, selectionPredicate } from '../archive/row-selection';
 import { countRows } from '../archive/archival-engine';
 import { runBatchLoop } from '../archive/batch-loop';
-import { rollbackQuietly } from '../archive/batch-protocol';
 import { EngineError } from '../archive/engine-errors';
 import { EngineRunOptions, EngineRunResult } from '../archive/engine.types';
 import { KeyColumns } from '../archive/key-columns';
@@ -18,8 +17,8 @@ export interface PurgeRunOptions extends EngineRunOptions {
 
 /**
  * Deletes archived rows whose date is older than the policy's `deleteAfterDays`, batch by batch in
- * key order: each batch locks its keys, deletes exactly those, and commits. Policy criteria do not
- * apply here: retention is about age alone.
+ * key order (keyset: never rescans what it deleted). Policy criteria do not apply here: retention
+ * is about age alone.
  */
 @Injectable()
 export class PurgeEngine {
@@ -56,10 +55,7 @@ export class PurgeEngine {
       };
     }
     const loop = await archive.withSession((session) =>
-      runBatchLoop(async (after, limit) => {
-        const keys = await deleteBatch(session, statements, after, Math.min(limit, statements.maxBatch));
-        return keys.length === 0 ? null : { rows: keys.length, lastKey: keys[keys.length - 1] };
-      }, options),
+      runBatchLoop((after, limit) => deleteBatch(session, statements, after, limit), options),
     );
     details.lastKey = reportableKey(loop.lastKey);
     return {
@@ -73,34 +69,26 @@ export class PurgeEngine {
   }
 }
 
-/** One purge batch in one short transaction; returns the deleted keys. */
+/**
+ * One purge batch, two statements and no explicit transaction: find the key of the `limit`-th
+ * expired row after `after`, then delete the expired rows up to it — one atomic statement, a range
+ * scan, nothing sent back and forth but two keys. Retention is about age alone, so the delete's own
+ * predicate is what decides; nothing needs to be locked in between.
+ */
 async function deleteBatch(
   session: SqlSession,
   statements: PurgeStatements,
   after: readonly unknown[] | null,
   limit: number,
-): Promise<unknown[][]> {
-  await session.begin();
-  try {
-    const select = statements.nextExpired(after, limit);
-    const keys = await session.queryArrays(select.sql, select.params);
-    if (keys.length === 0) {
-      await session.rollback();
-      return [];
-    }
-    const remove = statements.deleteKeys(keys);
-    const { affectedRows } = await session.execute(remove.sql, remove.params);
-    if (affectedRows !== keys.length) {
-      throw new EngineError(
-        `the purge delete removed ${affectedRows} rows where ${keys.length} were selected; the batch was rolled back`,
-      );
-    }
-    await session.commit();
-    return keys;
-  } catch (error) {
-    await rollbackQuietly(session);
-    throw error;
+): Promise<{ rows: number; lastKey: unknown[] } | null> {
+  const find = statements.batchEnd(after, limit);
+  const [end] = await session.queryArrays(find.sql, find.params);
+  if (!end) {
+    return null;
   }
+  const remove = statements.deleteExpired(after, end);
+  const { affectedRows } = await session.execute(remove.sql, remove.params);
+  return { rows: affectedRows, lastKey: end };
 }
 
 function assertPurgeable(table: TableSchema, dateColumn: string): void {
@@ -115,9 +103,6 @@ function assertPurgeable(table: TableSchema, dateColumn: string): void {
 class PurgeStatements {
   private readonly key: KeyColumns;
   private readonly table: string;
-  private readonly lockSuffix: string;
-  /** A batch's keys go into one DELETE, so a batch may not exceed the engine's parameter limit. */
-  readonly maxBatch: number;
 
   constructor(
     dialect: SqlSession['dialect'],
@@ -127,23 +112,28 @@ class PurgeStatements {
   ) {
     this.key = new KeyColumns(dialect, schema);
     this.table = dialect.qualifiedTable(archiveSchema, schema.name);
-    this.lockSuffix = dialect.lockingReadSuffix;
-    this.maxBatch = Math.floor(dialect.maxBindParameters / this.key.width);
   }
 
-  nextExpired(after: readonly unknown[] | null, limit: number): SqlFragment {
+  /** The key of the last of the next `limit` expired rows after `after` (no row: the purge is done). */
+  batchEnd(after: readonly unknown[] | null, limit: number): SqlFragment {
     const keyset = after ? ` AND ${this.key.after()}` : '';
+    const keys = this.key.quoted.join(', ');
+    const descending = this.key.quoted.map((column) => `${column} DESC`).join(', ');
     return {
       sql:
-        `SELECT ${this.key.quoted.join(', ')} FROM ${this.table} WHERE ${this.expired.sql}${keyset} ` +
-        `ORDER BY ${this.key.orderBy()} LIMIT ${Math.floor(limit)}${this.lockSuffix}`,
+        `SELECT ${keys} FROM (SELECT ${keys} FROM ${this.table} WHERE ${this.expired.sql}${keyset} ` +
+        `ORDER BY ${this.key.orderBy()} LIMIT ${Math.floor(limit)}) AS batch ORDER BY ${descending} LIMIT 1`,
       params: [...this.expired.params, ...(after ? this.key.afterParams(after) : [])],
     };
   }
 
-  deleteKeys(keys: readonly unknown[][]): SqlFragment {
-    const only = this.key.matching(keys);
-    return { sql: `DELETE FROM ${this.table} WHERE ${only.sql}`, params: only.params };
+  /** Deletes the expired rows after `after` and up to `end`, both in key order. */
+  deleteExpired(after: readonly unknown[] | null, end: readonly unknown[]): SqlFragment {
+    const keyset = after ? ` AND ${this.key.after()}` : '';
+    return {
+      sql: `DELETE FROM ${this.table} WHERE ${this.expired.sql}${keyset} AND ${this.key.upTo()}`,
+      params: [...this.expired.params, ...(after ? this.key.afterParams(after) : []), ...this.key.upToParams(end)],
+    };
   }
 
   countExpired(): SqlFragment {
