@@ -1,22 +1,14 @@
+import { useEngineDatabases } from './support/engine-databases';
 import { ArchivalEngine } from '../src/archive/archival-engine';
-import { EngineClients, daysAgo, openEngineClients, policyFor, tableContent } from './support/engine-fixtures';
-import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
+import { EngineClients, daysAgo, policyFor, tableContent } from './support/engine-fixtures';
+import { TestDatabases, describeEachEngine } from './support/test-databases';
 
 const COLUMNS = ['id', 'customer_id', 'note', 'created_at'];
 
 describeEachEngine('ArchivalEngine moves old rows', (engine) => {
   let databases: TestDatabases;
   let clients: EngineClients;
-
-  beforeAll(async () => {
-    databases = await createTestDatabases(engine);
-    clients = await openEngineClients(databases);
-  });
-
-  afterAll(async () => {
-    await clients?.close();
-    await databases?.drop();
-  });
+  useEngineDatabases(engine, (opened) => ({ databases, clients } = opened));
 
   beforeEach(async () => {
     await databases.source('DROP TABLE IF EXISTS orders');

@@ -1,17 +1,12 @@
+import { useEngineDatabases } from './support/engine-databases';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ArchivalEngine, TransferMode } from '../src/archive/archival-engine';
-import { EngineClients, daysAgo, openEngineClients, policyFor, tableContent } from './support/engine-fixtures';
+import { EngineClients, daysAgo, policyFor, tableContent } from './support/engine-fixtures';
 import Database from 'better-sqlite3';
 import type { ResultSetHeader } from 'mysql2';
-import {
-  TestDatabases,
-  TestEngine,
-  createTestDatabases,
-  describeEachEngine,
-  mysqlConnection,
-} from './support/test-databases';
+import { TestDatabases, TestEngine, describeEachEngine, mysqlConnection } from './support/test-databases';
 
 const COLUMNS = ['id', 'note', 'amount', 'created_at'];
 const ROWS = 1000;
@@ -75,16 +70,7 @@ function transfersOf(engine: TestEngine): TransferMode[] {
 describeEachEngine('archival safety', (engine) => {
   let databases: TestDatabases;
   let clients: EngineClients;
-
-  beforeAll(async () => {
-    databases = await createTestDatabases(engine);
-    clients = await openEngineClients(databases);
-  });
-
-  afterAll(async () => {
-    await clients?.close();
-    await databases?.drop();
-  });
+  useEngineDatabases(engine, (opened) => ({ databases, clients } = opened));
 
   describe.each(transfersOf(engine))('with %s transfer', (transfer) => {
     it.each(['afterArchiveCommit', 'afterRead'])(

@@ -1,6 +1,7 @@
+import { useEngineDatabases } from './support/engine-databases';
 import { ArchivalEngine } from '../src/archive/archival-engine';
-import { EngineClients, daysAgo, openEngineClients, policyFor, tableContent } from './support/engine-fixtures';
-import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
+import { EngineClients, daysAgo, policyFor, tableContent } from './support/engine-fixtures';
+import { TestDatabases, describeEachEngine } from './support/test-databases';
 
 /** Table shapes that break naive SQL builders: composite and non-integer keys, names that need quoting. */
 const SHAPES = [
@@ -51,15 +52,7 @@ describeEachEngine('archival of unusual tables', (engine) => {
   let clients: EngineClients;
   const q = (name: string) => (engine === 'mysql' ? `\`${name}\`` : `"${name}"`);
 
-  beforeAll(async () => {
-    databases = await createTestDatabases(engine);
-    clients = await openEngineClients(databases);
-  });
-
-  afterAll(async () => {
-    await clients?.close();
-    await databases?.drop();
-  });
+  useEngineDatabases(engine, (opened) => ({ databases, clients } = opened));
 
   it.each(SHAPES)('archives $title', async (shape) => {
     await databases.source(engine === 'mysql' ? shape.mysql : shape.sqlite);

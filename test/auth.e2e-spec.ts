@@ -1,5 +1,5 @@
 import { AdminBootstrapService } from '../src/auth/admin-bootstrap.service';
-import { TEST_ADMIN, TEST_JWT_SECRET, TestApp, startTestApp } from './support/test-app';
+import { TEST_ADMIN, TEST_JWT_SECRET, TestApp, startTestApp, useTestApp } from './support/test-app';
 import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
 import { claims, decodeJwt, signHs256, tamperPayload, unsignedToken } from './support/tokens';
 
@@ -8,16 +8,7 @@ const PASSWORD = 'correct-horse-battery';
 describeEachEngine('auth', (engine) => {
   let databases: TestDatabases;
   let app: TestApp;
-
-  beforeAll(async () => {
-    databases = await createTestDatabases(engine);
-    app = await startTestApp(databases);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await databases?.drop();
-  });
+  useTestApp(engine, (started) => ({ databases, app } = started));
 
   const signup = (body: object) => app.http().post('/api/v1/auth/signup').send(body);
   const login = (username: string, password: string) =>

@@ -1,21 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestApp, startTestApp } from './support/test-app';
+import { TestApp, startTestApp, useTestApp } from './support/test-app';
 import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
 
 describeEachEngine('the service boots', (engine) => {
   let databases: TestDatabases;
   let app: TestApp;
-
-  beforeAll(async () => {
-    databases = await createTestDatabases(engine);
-    app = await startTestApp(databases);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await databases?.drop();
-  });
+  useTestApp(engine, (started) => ({ databases, app } = started));
 
   it('applies the control migrations', async () => {
     const tables = await databases.control<{ name: string }>(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ThrowawayMariaDb, startThrowawayMariaDb } from '../tools/throwaway-mariadb';
-import { TestApp, startTestApp } from './support/test-app';
+import { TestApp, startTestApp, useTestApp } from './support/test-app';
 import {
   TestDatabases,
   createTestDatabases,
@@ -11,18 +11,8 @@ import {
 } from './support/test-databases';
 
 describeEachEngine('health probes', (engine) => {
-  let databases: TestDatabases;
   let app: TestApp;
-
-  beforeAll(async () => {
-    databases = await createTestDatabases(engine);
-    app = await startTestApp(databases);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await databases?.drop();
-  });
+  useTestApp(engine, (started) => ({ app } = started));
 
   it('GET /health answers 200 in Terminus format without a token', async () => {
     const response = await app.http().get('/health');

@@ -1,22 +1,15 @@
+import { useEngineDatabases } from './support/engine-databases';
 import { ArchivalEngine } from '../src/archive/archival-engine';
 import { PurgeEngine } from '../src/purge/purge-engine';
-import { EngineClients, daysAgo, openEngineClients, policyFor, tableContent } from './support/engine-fixtures';
-import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
+import { EngineClients, daysAgo, policyFor, tableContent } from './support/engine-fixtures';
+import { TestDatabases, describeEachEngine } from './support/test-databases';
 
 describeEachEngine('PurgeEngine', (engine) => {
   let databases: TestDatabases;
   let clients: EngineClients;
   const policy = policyFor('orders', { archiveAfterDays: 30, deleteAfterDays: 365 });
 
-  beforeAll(async () => {
-    databases = await createTestDatabases(engine);
-    clients = await openEngineClients(databases);
-  });
-
-  afterAll(async () => {
-    await clients?.close();
-    await databases?.drop();
-  });
+  useEngineDatabases(engine, (opened) => ({ databases, clients } = opened));
 
   beforeEach(async () => {
     await databases.source('DROP TABLE IF EXISTS orders');

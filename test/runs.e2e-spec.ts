@@ -10,8 +10,8 @@ import {
   startRun,
   waitForRunEnd,
 } from './support/job-fixtures';
-import { TestApp, startTestApp } from './support/test-app';
-import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
+import { TestApp, useTestApp } from './support/test-app';
+import { TestDatabases, describeEachEngine } from './support/test-databases';
 
 const OLD_ROWS = 120;
 const RECENT_ROWS = 30;
@@ -21,17 +21,11 @@ describeEachEngine('manual runs and the runs API', (engine) => {
   let app: TestApp;
   let admin: Caller;
 
+  useTestApp(engine, (started) => ({ databases, app } = started));
   beforeAll(async () => {
-    databases = await createTestDatabases(engine);
-    app = await startTestApp(databases);
     admin = caller(app, await app.adminToken());
     await createDatedTable(databases, 'orders', { old: OLD_ROWS, recent: RECENT_ROWS });
     await savePolicy(admin, 'orders', { batchSize: 10 });
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await databases?.drop();
   });
 
   beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { UsersService } from '../src/users/users.service';
 import { ADMIN_ROUTES, AdminRoute, adminRoutePath } from './support/admin-routes';
-import { TEST_ADMIN, TestApp, startTestApp } from './support/test-app';
-import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
+import { TEST_ADMIN, TestApp, useTestApp } from './support/test-app';
+import { TestDatabases, describeEachEngine } from './support/test-databases';
 
 const PASSWORD = 'user-password-123';
 
@@ -10,15 +10,9 @@ describeEachEngine('users administration', (engine) => {
   let app: TestApp;
   let adminToken: string;
 
+  useTestApp(engine, (started) => ({ databases, app } = started));
   beforeAll(async () => {
-    databases = await createTestDatabases(engine);
-    app = await startTestApp(databases);
     adminToken = await app.adminToken();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await databases?.drop();
   });
 
   const asAdmin = {

@@ -1,6 +1,7 @@
+import { useEngineDatabases } from './support/engine-databases';
 import { ArchivalEngine, TransferMode } from '../src/archive/archival-engine';
-import { EngineClients, openEngineClients, policyFor } from './support/engine-fixtures';
-import { TestDatabases, createTestDatabases, describeMariaDb } from './support/test-databases';
+import { EngineClients, policyFor } from './support/engine-fixtures';
+import { TestDatabases, describeMariaDb } from './support/test-databases';
 
 /**
  * Every MariaDB type a production table is likely to hold, with the values most likely to be
@@ -113,16 +114,7 @@ const TYPES: Array<{ column: string; type: string; values: string[]; compare: 'v
 describeMariaDb('value fidelity through archival [mariadb]', () => {
   let databases: TestDatabases;
   let clients: EngineClients;
-
-  beforeAll(async () => {
-    databases = await createTestDatabases('mysql');
-    clients = await openEngineClients(databases);
-  });
-
-  afterAll(async () => {
-    await clients?.close();
-    await databases?.drop();
-  });
+  useEngineDatabases('mysql', (opened) => ({ databases, clients } = opened));
 
   it.each<[TransferMode, 'load-data' | 'upsert', boolean]>([
     ['copy', 'load-data', true],

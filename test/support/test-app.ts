@@ -5,7 +5,7 @@ import TestAgent from 'supertest/lib/agent';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { AppConfig, buildAppConfig } from '../../src/config/app-config';
-import { TestDatabases } from './test-databases';
+import { TestDatabases, TestEngine, createTestDatabases } from './test-databases';
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-password-123' };
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-production-0123456789';
@@ -87,4 +87,26 @@ export async function startTestApp(
     },
     close: () => app.close(),
   };
+}
+
+/**
+ * Fresh databases and a running app for the enclosing `describe`: created before its tests, closed
+ * and dropped after. `receive` gets them once they exist (assign them to the suite's variables).
+ */
+export function useTestApp(
+  engine: TestEngine,
+  receive: (started: { databases: TestDatabases; app: TestApp }) => void,
+  env: Record<string, string> = {},
+): void {
+  let started: { databases: TestDatabases; app: TestApp } | undefined;
+  let databases: TestDatabases | undefined;
+  beforeAll(async () => {
+    databases = await createTestDatabases(engine);
+    started = { databases, app: await startTestApp(databases, env) };
+    receive(started);
+  });
+  afterAll(async () => {
+    await started?.app.close();
+    await databases?.drop();
+  });
 }
