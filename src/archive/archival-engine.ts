@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { SqlClient, SqlSession } from '../database/sql-client';
 import { inspectTable } from '../database/schema/schema-inspector';
 import { TableSchema } from '../database/schema/table-schema';
@@ -52,7 +51,6 @@ class BlockedKeys {
  * protocol (see docs/decisions/002-archival-protocol.md). Reads no configuration: everything
  * arrives in the options, so the server, the CLI and benchmarks run it alike.
  */
-@Injectable()
 export class ArchivalEngine {
   constructor(private readonly tables: ArchiveTableManager = new ArchiveTableManager()) {}
 

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { SqlClient, SqlSession } from '../database/sql-client';
 import { inspectTable } from '../database/schema/schema-inspector';
 import { TableSchema, findColumn } from '../database/schema/table-schema';
@@ -35,7 +34,6 @@ export interface ArchiveTablePlan {
  * columns that appeared in the source since, widened where a source column grew. A change it cannot
  * carry is refused before any row moves.
  */
-@Injectable()
 export class ArchiveTableManager {
   /** What `ensure` would do, without doing it (dry runs and previews). */
   async plan(archive: SqlSession, schema: string, source: TableSchema, dateColumn: string): Promise<ArchiveTablePlan> {

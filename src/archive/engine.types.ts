@@ -1,4 +1,4 @@
-import { Criterion } from '../policy/entities/policy.entity';
+import type { Criterion } from '../policy/criteria';
 import { SqlClient } from '../database/sql-client';
 
 /** What an engine needs to know about a policy (the Policy entity satisfies it). */

@@ -1,6 +1,7 @@
 import { DataSourceOptions } from 'typeorm';
 import { ConnectionSettings, MysqlConnectionSettings } from '../config/database-url';
 import { CONTROL_ENTITIES, CONTROL_MIGRATIONS } from './control-entities';
+import { mysqlDataPoolOptions } from './mysql-pool-options';
 import { registerSqliteFunctions } from './sqlite-functions';
 
 /**
@@ -59,16 +60,7 @@ export function dataDataSourceOptions(settings: ConnectionSettings): DataSourceO
     ...mysqlCredentials(settings),
     synchronize: false,
     logging: false,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    dateStrings: true,
-    extra: {
-      jsonStrings: true,
-      decimalNumbers: false,
-      // Archival sends multi-row statements of a few MB at most; keep a small pool per process.
-      connectionLimit: 8,
-      ...settings.options,
-    },
+    extra: mysqlDataPoolOptions(settings),
   };
 }
 

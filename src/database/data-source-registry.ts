@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'mysql2';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConnectionSettings } from '../config/database-url';
@@ -39,6 +40,6 @@ export class DataSourceRegistry {
 
 export function createSqlClient(name: string, settings: ConnectionSettings, dataSource: DataSource): SqlClient {
   return settings.engine === 'mysql'
-    ? new MysqlSqlClient(name, settings, dataSource)
+    ? new MysqlSqlClient(name, settings, () => (dataSource.driver as unknown as { pool: Pool }).pool)
     : new SqliteSqlClient(name, settings, dataSource);
 }

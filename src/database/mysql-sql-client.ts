@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import type { Pool, PoolConnection } from 'mysql2';
-import { DataSource } from 'typeorm';
 import { MysqlConnectionSettings } from '../config/database-url';
 import { MysqlDialect } from './dialect/mysql-dialect';
 import { ExecResult, SqlClient, SqlSession } from './sql-client';
@@ -24,7 +23,8 @@ export class MysqlSqlClient implements SqlClient {
   constructor(
     readonly name: string,
     readonly settings: MysqlConnectionSettings,
-    private readonly dataSource: DataSource,
+    /** The pool to take connections from: TypeORM's (service) or one of its own (openSqlClient). */
+    private readonly pool: () => Pool,
   ) {}
 
   get schema(): string {
@@ -50,7 +50,7 @@ export class MysqlSqlClient implements SqlClient {
   }
 
   private acquire(): Promise<PoolConnection> {
-    const pool = (this.dataSource.driver as unknown as { pool: Pool }).pool;
+    const pool = this.pool();
     return new Promise((resolve, reject) =>
       pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection))),
     );

@@ -1,5 +1,5 @@
 import { TableSchema, findColumn, isDateColumn } from '../database/schema/table-schema';
-import { CRITERION_OPERATORS, Criterion } from './entities/policy.entity';
+import { CRITERION_OPERATORS, Criterion } from './criteria';
 
 /** Columns DAS adds to every archive table; a source table may not have columns of these names. */
 export const ARCHIVE_META_COLUMNS = ['archived_at', 'archive_run_id'] as const;

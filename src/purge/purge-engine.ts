@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { SqlFragment, selectionPredicate } from '../archive/row-selection';
 import { countRows } from '../archive/archival-engine';
 import { runBatchLoop } from '../archive/batch-loop';
@@ -20,7 +19,6 @@ export interface PurgeRunOptions extends EngineRunOptions {
  * key order (keyset: never rescans what it deleted). Policy criteria do not apply here: retention
  * is about age alone.
  */
-@Injectable()
 export class PurgeEngine {
   async run(options: PurgeRunOptions): Promise<EngineRunResult> {
     const { policy, archive } = options;

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { PurgeEngine } from './purge-engine';
 
 @Module({
-  providers: [PurgeEngine],
+  providers: [{ provide: PurgeEngine, useFactory: () => new PurgeEngine() }],
   exports: [PurgeEngine],
 })
 export class PurgeModule {}

@@ -1,4 +1,5 @@
-import { Criterion, type CriterionOperator, Policy } from '../entities/policy.entity';
+import { Criterion, type CriterionOperator } from '../criteria';
+import { Policy } from '../entities/policy.entity';
 
 export class CriterionResponseDto {
   column: string;

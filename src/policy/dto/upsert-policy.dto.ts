@@ -12,7 +12,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CRITERION_OPERATORS, type CriterionOperator } from '../entities/policy.entity';
+import { CRITERION_OPERATORS, type CriterionOperator } from '../criteria';
 
 export class CriterionDto {
   /** A column of the source table. */

@@ -1,15 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { jsonText } from '../../database/column-transformers';
-
-export const CRITERION_OPERATORS = ['=', '!=', '<', '<=', '>', '>=', 'in', 'not in', 'is null', 'is not null'] as const;
-export type CriterionOperator = (typeof CRITERION_OPERATORS)[number];
-
-/** One extra condition of a policy, ANDed with the date cutoff. Values are always bound as parameters. */
-export interface Criterion {
-  column: string;
-  op: CriterionOperator;
-  value?: string | number | boolean | null | Array<string | number>;
-}
+import { Criterion } from '../criteria';
 
 @Entity({ name: 'policies' })
 export class Policy {
