@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       days: { type: 'string' },
       batch: { type: 'string', default: '1000' },
       transfer: { type: 'string', default: 'auto' },
+      'target-batch-ms': { type: 'string', default: '0' },
       check: { type: 'boolean', default: false },
     },
   });
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
   }
   if (jobs.length !== 1 || !values.cutoff || !values.days) {
     throw new Error(
-      'usage: das-worker.ts --job archive|purge --cutoff LITERAL --days N [--table --date-column --batch --transfer]',
+      'usage: das-worker.ts --job archive|purge --cutoff LITERAL --days N [--table --date-column --batch --transfer --target-batch-ms]',
     );
   }
   const job = jobs[0];
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
       archive: archive.client,
       runId: 1,
       batchSize: Number(values.batch),
+      targetBatchMs: Number(values['target-batch-ms']) || undefined,
       ...(job === 'archive'
         ? { archiveCutoff: values.cutoff, transfer: values.transfer }
         : { purgeCutoff: values.cutoff }),

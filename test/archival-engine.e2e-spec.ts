@@ -72,6 +72,24 @@ describeEachEngine('ArchivalEngine moves old rows', (engine) => {
     expect(await tableContent(databases.source, 'orders', COLUMNS, engine)).toEqual(before);
   });
 
+  it('grows batches toward a target transaction time, starting from the batch size', async () => {
+    const progress: number[] = [];
+    const result = await new ArchivalEngine().run({
+      policy: policyFor('orders'),
+      source: clients.source,
+      archive: clients.archive,
+      runId: 8,
+      batchSize: 50,
+      // Far above what a batch of this table takes: every batch may double.
+      targetBatchMs: 60_000,
+      onBatch: (p) => {
+        progress.push(p.rows);
+      },
+    });
+    expect(result.rows).toBe(1980);
+    expect(progress).toEqual([50, 150, 350, 750, 1550, 1980]);
+  });
+
   it('stops after the current batch when aborted', async () => {
     const controller = new AbortController();
     const result = await new ArchivalEngine().run({

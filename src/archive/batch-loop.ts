@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchProgress, StopReason } from './engine.types';
+import { BatchProgress, MAX_BATCH_SIZE, StopReason } from './engine.types';
 import { isTransientLockError } from './engine-errors';
 import { reportableKey } from './reportable-key';
 
@@ -12,6 +12,7 @@ export interface BatchStep {
 
 export interface BatchLoopOptions {
   batchSize: number;
+  targetBatchMs?: number;
   sleepBetweenBatchesMs?: number;
   maxRuntimeMs?: number;
   signal?: AbortSignal;
@@ -41,6 +42,7 @@ export async function runBatchLoop(
   let rows = 0;
   let batches = 0;
   let lastKey: unknown[] | null = null;
+  let limit = options.batchSize;
   for (;;) {
     if (options.signal?.aborted) {
       return { rows, batches, lastKey, stopReason: 'aborted' };
@@ -49,13 +51,17 @@ export async function runBatchLoop(
       return { rows, batches, lastKey, stopReason: 'max-runtime' };
     }
     const after: unknown[] | null = lastKey;
-    const result: BatchStep | null = await withTransientRetries(() => step(after, options.batchSize));
+    const batchStarted = performance.now();
+    const result: BatchStep | null = await withTransientRetries(() => step(after, limit));
     if (result === null) {
       return { rows, batches, lastKey, stopReason: 'completed' };
     }
     rows += result.rows;
     batches += 1;
     lastKey = result.lastKey;
+    if (options.targetBatchMs) {
+      limit = tunedBatchSize(limit, performance.now() - batchStarted, options.targetBatchMs);
+    }
     await options.onBatch?.({ rows, batches, lastKey: reportableKey(lastKey) });
     if (options.sleepBetweenBatchesMs) {
       await sleep(options.sleepBetweenBatchesMs, undefined, { signal: options.signal }).catch(() => undefined);
@@ -75,4 +81,15 @@ async function withTransientRetries<T>(work: () => Promise<T>): Promise<T> {
       await sleep(RETRY_BASE_DELAY_MS * 2 ** attempt);
     }
   }
+}
+
+/**
+ * The next batch size when batches should last about `targetMs`: proportional to how far the last
+ * batch was from the target, but never more than doubling or halving at once (one slow batch, e.g.
+ * a lock wait, must not collapse the size) and never above MAX_BATCH_SIZE.
+ */
+export function tunedBatchSize(current: number, elapsedMs: number, targetMs: number): number {
+  const proportional = current * (targetMs / Math.max(elapsedMs, 1));
+  const bounded = Math.min(Math.max(proportional, current / 2), current * 2);
+  return Math.max(1, Math.min(MAX_BATCH_SIZE, Math.round(bounded)));
 }

@@ -24,13 +24,18 @@ export async function verifyArchiveCopy(
   keys: unknown[][],
   expected: RowSetChecksum,
 ): Promise<void> {
-  const query = statements.archiveChecksum(keys);
-  const [row] = await session.query<{ count: unknown; sum_high: unknown; sum_low: unknown }>(query.sql, query.params);
-  const actual: RowSetChecksum = {
-    count: Number(row.count),
-    sumHigh: String(row.sum_high),
-    sumLow: String(row.sum_low),
-  };
+  // Checksums add up, so a batch larger than one statement's parameter limit is checked in parts.
+  let count = 0;
+  let sumHigh = 0n;
+  let sumLow = 0n;
+  for (const part of chunksOf(keys, statements.dialect.maxBindParameters / statements.key.width)) {
+    const query = statements.archiveChecksum(part);
+    const [row] = await session.query<{ count: unknown; sum_high: unknown; sum_low: unknown }>(query.sql, query.params);
+    count += Number(row.count);
+    sumHigh += BigInt(String(row.sum_high));
+    sumLow += BigInt(String(row.sum_low));
+  }
+  const actual: RowSetChecksum = { count, sumHigh: sumHigh.toString(), sumLow: sumLow.toString() };
   if (!sameChecksum(actual, expected)) {
     throw new VerificationError(
       `verification failed: the archive copy of ${keys.length} rows differs from the source ` +
@@ -48,11 +53,10 @@ export async function deleteCopiedRows(
   statements: BatchStatements,
   keys: unknown[][],
 ): Promise<void> {
-  const perStatement = Math.max(1, Math.floor(statements.dialect.maxBindParameters / statements.key.width));
   let deleted = 0;
   try {
-    for (let i = 0; i < keys.length; i += perStatement) {
-      const statement = statements.deleteKeys(keys.slice(i, i + perStatement));
+    for (const part of chunksOf(keys, statements.dialect.maxBindParameters / statements.key.width)) {
+      const statement = statements.deleteKeys(part);
       deleted += (await session.execute(statement.sql, statement.params)).affectedRows;
     }
   } catch (error) {
@@ -78,4 +82,14 @@ export async function rollbackQuietly(session: SqlSession): Promise<void> {
   } catch {
     // see above
   }
+}
+
+/** `items` in consecutive slices of at most `size` (at least one per slice). */
+export function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const step = Math.max(1, Math.floor(size));
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += step) {
+    chunks.push(items.slice(i, i + step));
+  }
+  return chunks;
 }

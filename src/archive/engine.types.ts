@@ -1,6 +1,9 @@
 import type { Criterion } from '../policy/criteria';
 import { SqlClient } from '../database/sql-client';
 
+/** Largest batch the engines take, whatever a policy or the batch tuning asks for (as in the contract). */
+export const MAX_BATCH_SIZE = 50_000;
+
 /** What an engine needs to know about a policy (the Policy entity satisfies it). */
 export interface PolicySpec {
   tableName: string;
@@ -31,6 +34,11 @@ export interface EngineRunOptions {
   batchSize: number;
   /** Count and report what would happen, change nothing. */
   dryRun?: boolean;
+  /**
+   * Adapt the batch size toward this transaction time (ms): start at `batchSize`, then at most double
+   * or halve it per batch, up to MAX_BATCH_SIZE. Unset: every batch has `batchSize` rows.
+   */
+  targetBatchMs?: number;
   /** Pause between batches, to leave room for production traffic. */
   sleepBetweenBatchesMs?: number;
   /** Stop (after the current batch) once the run has lasted this long. */

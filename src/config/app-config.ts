@@ -29,6 +29,8 @@ export class AppConfig {
     readonly purgeCron: string;
   };
   readonly archiveBatchSize: number;
+  /** Batches adapt toward this transaction time (ms); 0 keeps every batch at its configured size. */
+  readonly archiveBatchTargetMs: number;
   /**
    * How long a job's lease (one run per job and table, across processes) stays valid without renewal.
    * A running job renews it several times per TTL; a crashed one blocks the table for at most this long.
@@ -184,6 +186,7 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
       purgeCron: cron('PURGE_JOB_CRON', '0 3 * * *'),
     },
     archiveBatchSize: integer('ARCHIVE_BATCH_SIZE', 1000, 1, 50000),
+    archiveBatchTargetMs: integer('ARCHIVE_BATCH_TARGET_MS', 0, 0, 60000),
     jobLeaseTtlSeconds: integer('JOB_LEASE_TTL_SECONDS', 120, 1, 86400),
     authRateLimitPerMinute: integer('AUTH_RATE_LIMIT_PER_MINUTE', 10, 1, 100000),
     databaseConnectAttempts: integer('DB_CONNECT_ATTEMPTS', 9, 1, 1000),

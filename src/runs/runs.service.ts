@@ -62,6 +62,7 @@ export class RunsService {
       options: {
         batchSize: body.batchSize,
         sleepBetweenBatchesMs: body.sleepBetweenBatchesMs,
+        targetBatchMs: body.targetBatchMs,
         maxRuntimeMs: body.maxRuntimeSeconds === undefined ? undefined : body.maxRuntimeSeconds * 1000,
       },
     });

@@ -8,6 +8,8 @@ export interface JobOptions {
   sleepBetweenBatchesMs?: number;
   /** Rows per batch (default: the policy's batchSize, then ARCHIVE_BATCH_SIZE). */
   batchSize?: number;
+  /** Adapt batches toward this transaction time, starting from the batch size (default: ARCHIVE_BATCH_TARGET_MS; 0 = off). */
+  targetBatchMs?: number;
 }
 
 /**

@@ -57,6 +57,7 @@ export class JobRunner implements BeforeApplicationShutdown {
   private closing = false;
   /** Error texts land in the API and logs: configured secrets never do. */
   private readonly scrub: (text: string) => string;
+  private readonly batchTargetMs: number;
 
   constructor(
     private readonly policies: PolicyService,
@@ -69,6 +70,7 @@ export class JobRunner implements BeforeApplicationShutdown {
     config: AppConfig,
   ) {
     this.scrub = createSecretScrubber(configuredSecrets(config));
+    this.batchTargetMs = config.archiveBatchTargetMs;
   }
 
   /** False once shutdown has begun: no new run starts. */
@@ -209,6 +211,7 @@ export class JobRunner implements BeforeApplicationShutdown {
       dryRun: Boolean(request.dryRun),
       sleepBetweenBatchesMs: request.options?.sleepBetweenBatchesMs,
       maxRuntimeMs: request.options?.maxRuntimeMs,
+      targetBatchMs: (request.options?.targetBatchMs ?? this.batchTargetMs) || undefined,
       signal,
       onBatch,
     };

@@ -17,6 +17,7 @@ export interface JobCommandOptions {
   batchSize?: number;
   maxRuntime?: number;
   sleep?: number;
+  targetBatchMs?: number;
 }
 
 const EXIT_OF_STATUS: Record<JobRun['status'], number> = {
@@ -73,6 +74,7 @@ export abstract class JobCommand extends CommandRunner {
           batchSize: options.batchSize,
           maxRuntimeMs: options.maxRuntime === undefined ? undefined : options.maxRuntime * 1000,
           sleepBetweenBatchesMs: options.sleep,
+          targetBatchMs: options.targetBatchMs,
         },
       },
       { onProgress: (batch) => progress.update(batch) },
@@ -133,6 +135,14 @@ export abstract class JobCommand extends CommandRunner {
   })
   parseMaxRuntime(value: string): number {
     return integerOption('--max-runtime', value, 1, 7 * 86_400);
+  }
+
+  @Option({
+    flags: '--target-batch-ms <ms>',
+    description: 'adapt the batch size toward this transaction time, starting from --batch-size (0 = off)',
+  })
+  parseTargetBatchMs(value: string): number {
+    return integerOption('--target-batch-ms', value, 0, 60_000);
   }
 
   @Option({ flags: '--sleep <ms>', description: 'pause between batches, to leave room for production traffic' })

@@ -26,6 +26,16 @@ export class StartRunDto {
   @Max(60000)
   sleepBetweenBatchesMs?: number;
 
+  /**
+   * Adapt the batch size toward this transaction time in milliseconds (0–60000), starting from the
+   * batch size; 0 turns it off for this run (default: ARCHIVE_BATCH_TARGET_MS).
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  targetBatchMs?: number;
+
   /** Stop cleanly after the batch during which the run has lasted this many seconds (1–86400). */
   @IsOptional()
   @IsInt()
