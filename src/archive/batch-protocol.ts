@@ -24,18 +24,15 @@ export async function verifyArchiveCopy(
   keys: unknown[][],
   expected: RowSetChecksum,
 ): Promise<void> {
-  // Checksums add up, so a batch larger than one statement's parameter limit is checked in parts.
-  let count = 0;
-  let sumHigh = 0n;
-  let sumLow = 0n;
+  // Digests add up, so a batch larger than one statement's parameter limit is checked in parts.
+  const accumulator = new ChecksumAccumulator();
   for (const part of chunksOf(keys, statements.dialect.maxBindParameters / statements.key.width)) {
-    const query = statements.archiveChecksum(part);
-    const [row] = await session.query<{ count: unknown; sum_high: unknown; sum_low: unknown }>(query.sql, query.params);
-    count += Number(row.count);
-    sumHigh += BigInt(String(row.sum_high));
-    sumLow += BigInt(String(row.sum_low));
+    const query = statements.archiveDigests(part);
+    for (const [digest] of await session.queryArrays(query.sql, query.params)) {
+      accumulator.addHexDigest(String(digest));
+    }
   }
-  const actual: RowSetChecksum = { count, sumHigh: sumHigh.toString(), sumLow: sumLow.toString() };
+  const actual = accumulator.result();
   if (!sameChecksum(actual, expected)) {
     throw new VerificationError(
       `verification failed: the archive copy of ${keys.length} rows differs from the source ` +

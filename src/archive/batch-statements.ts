@@ -97,10 +97,16 @@ export class BatchStatements {
     return this.keyPositions.map((position) => row[position]);
   }
 
-  /** Checksum of the archive copies of these keys (over the source columns only). */
-  archiveChecksum(keys: readonly unknown[][]): SqlFragment {
+  /**
+   * Each archive copy's digest, computed by the archive database over the source columns. Summed
+   * in this process: the server only hashes, the exact big-number sums cost it more than the hashing.
+   */
+  archiveDigests(keys: readonly unknown[][]): SqlFragment {
     const only = this.key.matching(keys);
-    return { sql: this.dialect.checksumQuery(this.archiveTable, this.digestColumns, only.sql), params: only.params };
+    return {
+      sql: `SELECT ${this.dialect.rowDigestExpression(this.digestColumns)} FROM ${this.archiveTable} WHERE ${only.sql}`,
+      params: only.params,
+    };
   }
 
   /**

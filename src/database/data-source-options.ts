@@ -67,7 +67,6 @@ export function dataDataSourceOptions(settings: ConnectionSettings): DataSourceO
 interface SqliteHandle {
   pragma(source: string): unknown;
   function(name: string, options: object, fn: (...args: unknown[]) => unknown): unknown;
-  aggregate(name: string, options: object): unknown;
 }
 
 function mysqlCredentials(settings: MysqlConnectionSettings) {

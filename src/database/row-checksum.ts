@@ -2,17 +2,14 @@ import { createHash } from 'node:crypto';
 
 /**
  * An order-independent checksum of a set of rows: the row count plus the exact sums of two 60-bit
- * slices of each row's MD5. Any changed byte, missing row or extra row changes it. MySQL/MariaDB
- * compute it in SQL (dialect), SQLite through the `das_checksum` aggregate registered below.
+ * slices of each row's MD5. Any changed byte, missing row or extra row changes it. Each database
+ * computes the per-row digests (MySQL/MariaDB in SQL, SQLite with `das_row_digest`); they are
+ * summed here.
  */
 export interface RowSetChecksum {
   count: number;
   sumHigh: string;
   sumLow: string;
-}
-
-export function emptyChecksum(): RowSetChecksum {
-  return { count: 0, sumHigh: '0', sumLow: '0' };
 }
 
 export function sameChecksum(a: RowSetChecksum, b: RowSetChecksum): boolean {

@@ -66,15 +66,6 @@ export class MysqlDialect implements SqlDialect {
     return `MD5(CONCAT_WS(',', ${parts.join(', ')}))`;
   }
 
-  checksumQuery(from: string, columns: readonly DigestColumn[], where: string): string {
-    return (
-      `SELECT COUNT(*) AS count, ` +
-      `COALESCE(SUM(CAST(CONV(SUBSTRING(h, 1, 15), 16, 10) AS UNSIGNED)), 0) AS sum_high, ` +
-      `COALESCE(SUM(CAST(CONV(SUBSTRING(h, 16, 15), 16, 10) AS UNSIGNED)), 0) AS sum_low ` +
-      `FROM (SELECT ${this.rowDigestExpression(columns)} AS h FROM ${from} WHERE ${where}) AS digests`
-    );
-  }
-
   /** Exact for numbers and dates (`<=>` on stored values), byte for byte where a collation would fold. */
   identicalValues(left: string, right: string, dataType: string): string {
     return MYSQL_BYTE_TYPES.has(dataType)

@@ -24,12 +24,6 @@ export interface SqlDialect {
   /** SQL expression for one row's MD5 hex digest over `columns`, identical on both databases. */
   rowDigestExpression(columns: readonly DigestColumn[]): string;
 
-  /**
-   * A SELECT returning one row with `count`, `sum_high`, `sum_low`: the RowSetChecksum of the rows
-   * of `from` (a quoted, qualified table) that match `where`.
-   */
-  checksumQuery(from: string, columns: readonly DigestColumn[], where: string): string;
-
   /** `left` and `right` (two values of a column of this type) are identical, NULL included. */
   identicalValues(left: string, right: string, dataType: string): string;
 

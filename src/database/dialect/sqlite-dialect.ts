@@ -27,17 +27,6 @@ export class SqliteDialect implements SqlDialect {
     return `${left} IS ${right}`;
   }
 
-  checksumQuery(from: string, columns: readonly DigestColumn[], where: string): string {
-    const quotedColumns = columns.map((c) => c.expression);
-    // das_checksum (see sqlite-functions.ts) returns `count:high:low`; split it into the common shape.
-    return (
-      `SELECT CAST(substr(c, 1, instr(c, ':') - 1) AS INTEGER) AS count, ` +
-      `substr(rest, 1, instr(rest, ':') - 1) AS sum_high, substr(rest, instr(rest, ':') + 1) AS sum_low ` +
-      `FROM (SELECT c, substr(c, instr(c, ':') + 1) AS rest FROM ` +
-      `(SELECT COALESCE(das_checksum(${quotedColumns.join(', ')}), '0:0:0') AS c FROM ${from} WHERE ${where}))`
-    );
-  }
-
   upsertStatement(
     table: string,
     quotedColumns: readonly string[],
