@@ -30,6 +30,9 @@ export interface ArchivalRunOptions extends EngineRunOptions {
   archiveWrite?: 'load-data' | 'upsert';
 }
 
+/** Rows of the first batch of a copy transfer, before its weight is known. */
+const FIRST_COPY_BATCH = 1000;
+
 /** Keys reported on a run when a foreign key blocks them (the count is always reported). */
 const MAX_REPORTED_BLOCKED_KEYS = 100;
 
@@ -82,7 +85,12 @@ export class ArchivalEngine {
     };
     const blocked = new BlockedKeys();
     const loop = await this.withMover(options, statements, serverSide, (mover) =>
-      runBatchLoop((after, limit) => this.step(mover, after, limit, blocked), options),
+      runBatchLoop((after, limit) => this.step(mover, after, limit, blocked), {
+        ...options,
+        // Rows that travel through this process: weigh a first batch of at most this many before
+        // sizing the next ones to MAX_BATCH_BYTES.
+        firstBatchCap: serverSide ? undefined : FIRST_COPY_BATCH,
+      }),
     );
     details.lastKey = reportableKey(loop.lastKey);
     const blockedKeys = blocked.sample.map(reportableKey);
@@ -163,7 +171,7 @@ export class ArchivalEngine {
   ): Promise<BatchStep | null> {
     try {
       const moved = await mover.next(after, limit);
-      return moved && { rows: moved.moved, lastKey: moved.keys[moved.keys.length - 1] };
+      return moved && { rows: moved.moved, lastKey: moved.keys[moved.keys.length - 1], bytes: moved.bytes };
     } catch (error) {
       if (!(error instanceof ForeignKeyBlockedError)) {
         throw error;

@@ -1,5 +1,6 @@
 import { SqlSession } from '../database/sql-client';
 import { BatchStatements } from './batch-statements';
+import { approximateBytes } from './row-size';
 
 /** Writes a batch's copies into the archive table, overwriting earlier copies of the same keys. */
 export interface ArchiveWriter {
@@ -116,13 +117,4 @@ function tsvField(value: unknown): string {
     return String(value);
   }
   throw new Error(`cannot send a value of type ${typeof value} through LOAD DATA`);
-}
-
-function approximateBytes(row: readonly unknown[], width: number): number {
-  let bytes = 0;
-  for (let c = 0; c < width; c++) {
-    const value = row[c];
-    bytes += typeof value === 'string' || Buffer.isBuffer(value) ? value.length * 2 : 8;
-  }
-  return bytes;
 }

@@ -1,5 +1,5 @@
 import { MAX_BATCH_SIZE } from './engine.types';
-import { runBatchLoop, tunedBatchSize } from './batch-loop';
+import { MAX_BATCH_BYTES, runBatchLoop, tunedBatchSize } from './batch-loop';
 
 describe('tunedBatchSize', () => {
   it('moves toward the target transaction time in proportion', () => {
@@ -29,6 +29,21 @@ describe('runBatchLoop', () => {
       },
     );
     expect(limits).toEqual([300, 300, 300, 300, 300, 300]);
+  });
+
+  it('caps batches that travel through the process to MAX_BATCH_BYTES of rows, the first one included', async () => {
+    const limits: number[] = [];
+    let left = 3;
+    // Rows of 1 KiB: at most 8192 of them fit.
+    await runBatchLoop(
+      async (_after, limit) => (
+        limits.push(limit),
+        left-- > 0 ? { rows: limit, lastKey: [left], bytes: limit * 1024 } : null
+      ),
+      { batchSize: 20_000, firstBatchCap: 1000 },
+    );
+    expect(MAX_BATCH_BYTES / 1024).toBe(8192);
+    expect(limits).toEqual([1000, 8192, 8192, 8192]);
   });
 
   it('grows fast batches toward the target', async () => {

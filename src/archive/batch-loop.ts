@@ -8,10 +8,24 @@ export interface BatchStep {
   rows: number;
   /** Key of the last row the batch looked at: the next batch starts after it. */
   lastKey: unknown[];
+  /** Approximate bytes of row data the batch held in this process (transfers through the process). */
+  bytes?: number;
 }
+
+/**
+ * Row data one batch may hold in this process. Batches that travel through the process are cut to
+ * fit, whatever the batch size or the tuning asks: with the read-ahead two batches are in memory,
+ * and a JavaScript copy of a row takes a few times its raw size.
+ */
+export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
 export interface BatchLoopOptions {
   batchSize: number;
+  /**
+   * Rows for the first batch when its rows travel through this process and their size is not known
+   * yet: later batches are sized from what the first one weighed (see MAX_BATCH_BYTES).
+   */
+  firstBatchCap?: number;
   targetBatchMs?: number;
   sleepBetweenBatchesMs?: number;
   maxRuntimeMs?: number;
@@ -42,8 +56,11 @@ export async function runBatchLoop(
   let rows = 0;
   let batches = 0;
   let lastKey: unknown[] | null = null;
-  let limit = options.batchSize;
+  // `wanted` follows the batch size and the tuning; the memory cap, once known, bounds what is asked.
+  let wanted = options.batchSize;
+  let memoryCap = options.firstBatchCap ?? Number.POSITIVE_INFINITY;
   for (;;) {
+    const limit = Math.min(wanted, memoryCap);
     if (options.signal?.aborted) {
       return { rows, batches, lastKey, stopReason: 'aborted' };
     }
@@ -60,7 +77,10 @@ export async function runBatchLoop(
     batches += 1;
     lastKey = result.lastKey;
     if (options.targetBatchMs) {
-      limit = tunedBatchSize(limit, performance.now() - batchStarted, options.targetBatchMs);
+      wanted = tunedBatchSize(limit, performance.now() - batchStarted, options.targetBatchMs);
+    }
+    if (result.bytes && result.rows > 0) {
+      memoryCap = Math.max(1, Math.floor(MAX_BATCH_BYTES / (result.bytes / result.rows)));
     }
     await options.onBatch?.({ rows, batches, lastKey: reportableKey(lastKey) });
     if (options.sleepBetweenBatchesMs) {

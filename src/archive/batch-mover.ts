@@ -4,6 +4,8 @@ export interface MovedBatch {
   moved: number;
   /** Keys of those rows, in key order. */
   keys: unknown[][];
+  /** Approximate bytes of row data held in this process for the batch (copy transfer only). */
+  bytes?: number;
 }
 
 /**

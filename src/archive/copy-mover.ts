@@ -4,6 +4,7 @@ import { ArchiveWriter } from './archive-writer';
 import { ArchivalHooks, BatchMover, MovedBatch } from './batch-mover';
 import { deleteCopiedRows, digestChecksum, rollbackQuietly, verifyArchiveCopy } from './batch-protocol';
 import { BatchStatements } from './batch-statements';
+import { approximateBytes } from './row-size';
 import { SqlFragment } from './row-selection';
 
 /** A batch read and locked on one source session, its transaction still open. */
@@ -13,6 +14,7 @@ interface LockedBatch {
   rows: unknown[][];
   keys: unknown[][];
   checksum: RowSetChecksum;
+  bytes: number;
 }
 
 /**
@@ -104,6 +106,7 @@ export class CopyMover implements BatchMover {
         rows,
         keys: rows.map((row) => s.keyOf(row)),
         checksum: digestChecksum(rows, s.columns.length),
+        bytes: rows.reduce((total, row) => total + approximateBytes(row, s.columns.length), 0),
       };
       await this.hooks.afterRead?.(batch.number, batch.keys);
       return batch;
@@ -141,7 +144,7 @@ export class CopyMover implements BatchMover {
       }
       await this.hooks.afterArchiveCommit?.(batch.number, keys);
       await source.commit();
-      return { moved: batch.rows.length, keys };
+      return { moved: batch.rows.length, keys, bytes: batch.bytes };
     } catch (error) {
       await rollbackQuietly(source);
       throw error;
