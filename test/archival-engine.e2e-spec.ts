@@ -1,6 +1,6 @@
 import { useEngineDatabases } from './support/engine-databases';
 import { ArchivalEngine } from '../src/archive/archival-engine';
-import { EngineClients, daysAgo, policyFor, tableContent } from './support/engine-fixtures';
+import { EngineClients, daysAgo, policyFor, tableContent, recreateSourceTable } from './support/engine-fixtures';
 import { TestDatabases, describeEachEngine } from './support/test-databases';
 
 const COLUMNS = ['id', 'customer_id', 'note', 'created_at'];
@@ -11,13 +11,12 @@ describeEachEngine('ArchivalEngine moves old rows', (engine) => {
   useEngineDatabases(engine, (opened) => ({ databases, clients } = opened));
 
   beforeEach(async () => {
-    await databases.source('DROP TABLE IF EXISTS orders');
-    await databases.archive('DROP TABLE IF EXISTS orders');
-    await databases.source(
-      engine === 'mysql'
-        ? 'CREATE TABLE orders (id BIGINT PRIMARY KEY AUTO_INCREMENT, customer_id INT NOT NULL, note VARCHAR(100), created_at DATETIME(6), KEY (created_at))'
-        : 'CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, note TEXT, created_at DATETIME)',
-    );
+    await recreateSourceTable(databases, 'orders', {
+      mysql:
+        'CREATE TABLE orders (id BIGINT PRIMARY KEY AUTO_INCREMENT, customer_id INT NOT NULL, note VARCHAR(100), created_at DATETIME(6), KEY (created_at))',
+      sqlite:
+        'CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, note TEXT, created_at DATETIME)',
+    });
     const rows: unknown[] = [];
     for (let id = 1; id <= 2500; id++) {
       // ids 1..2000 are old (40-60 days), 2001..2500 recent; every 100th row has no date at all.

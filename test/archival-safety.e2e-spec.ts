@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ArchivalEngine, TransferMode } from '../src/archive/archival-engine';
-import { EngineClients, daysAgo, policyFor, tableContent } from './support/engine-fixtures';
+import { EngineClients, daysAgo, policyFor, tableContent, recreateSourceTable } from './support/engine-fixtures';
 import Database from 'better-sqlite3';
 import type { ResultSetHeader } from 'mysql2';
 import { TestDatabases, TestEngine, describeEachEngine, mysqlConnection } from './support/test-databases';
@@ -14,14 +14,10 @@ const OLD_ROWS = 800;
 
 /** orders: ids 1..800 are old, 801..1000 recent. */
 async function seedOrders(databases: TestDatabases, table = 'orders'): Promise<void> {
-  const mysql = databases.engine === 'mysql';
-  await databases.source(`DROP TABLE IF EXISTS ${table}`);
-  await databases.archive(`DROP TABLE IF EXISTS ${table}`);
-  await databases.source(
-    mysql
-      ? `CREATE TABLE ${table} (id BIGINT PRIMARY KEY, note VARCHAR(64), amount DECIMAL(10,2), created_at DATETIME(6) NOT NULL) ENGINE=InnoDB`
-      : `CREATE TABLE ${table} (id INTEGER PRIMARY KEY, note TEXT, amount DECIMAL(10,2), created_at DATETIME NOT NULL)`,
-  );
+  await recreateSourceTable(databases, table, {
+    mysql: `CREATE TABLE ${table} (id BIGINT PRIMARY KEY, note VARCHAR(64), amount DECIMAL(10,2), created_at DATETIME(6) NOT NULL) ENGINE=InnoDB`,
+    sqlite: `CREATE TABLE ${table} (id INTEGER PRIMARY KEY, note TEXT, amount DECIMAL(10,2), created_at DATETIME NOT NULL)`,
+  });
   const values: unknown[] = [];
   for (let id = 1; id <= ROWS; id++) {
     values.push(id, `note ${id} 📦`, (id * 1.25).toFixed(2), daysAgo(id <= OLD_ROWS ? 90 : 2));

@@ -1,6 +1,6 @@
 import { useEngineDatabases } from './support/engine-databases';
 import { ArchivalEngine } from '../src/archive/archival-engine';
-import { EngineClients, daysAgo, policyFor, tableContent } from './support/engine-fixtures';
+import { EngineClients, daysAgo, policyFor, tableContent, recreateSourceTable } from './support/engine-fixtures';
 import { TestDatabases, describeEachEngine } from './support/test-databases';
 
 /** Table shapes that break naive SQL builders: composite and non-integer keys, names that need quoting. */
@@ -84,13 +84,12 @@ describeEachEngine('archival of unusual tables', (engine) => {
 
   describe('when the source table changes between runs', () => {
     beforeEach(async () => {
-      await databases.source('DROP TABLE IF EXISTS evolving');
-      await databases.archive('DROP TABLE IF EXISTS evolving');
-      await databases.source(
-        engine === 'mysql'
-          ? 'CREATE TABLE evolving (id INT PRIMARY KEY, label VARCHAR(10), qty SMALLINT, created_at DATETIME NOT NULL)'
-          : 'CREATE TABLE evolving (id INTEGER PRIMARY KEY, label VARCHAR(10), qty SMALLINT, created_at DATETIME NOT NULL)',
-      );
+      await recreateSourceTable(databases, 'evolving', {
+        mysql:
+          'CREATE TABLE evolving (id INT PRIMARY KEY, label VARCHAR(10), qty SMALLINT, created_at DATETIME NOT NULL)',
+        sqlite:
+          'CREATE TABLE evolving (id INTEGER PRIMARY KEY, label VARCHAR(10), qty SMALLINT, created_at DATETIME NOT NULL)',
+      });
       await databases.source('INSERT INTO evolving (id, label, qty, created_at) VALUES (1, ?, 1, ?), (2, ?, 2, ?)', [
         'one',
         daysAgo(100),

@@ -1,7 +1,7 @@
 import { useEngineDatabases } from './support/engine-databases';
 import { ArchivalEngine } from '../src/archive/archival-engine';
 import { PurgeEngine } from '../src/purge/purge-engine';
-import { EngineClients, daysAgo, policyFor, tableContent } from './support/engine-fixtures';
+import { EngineClients, daysAgo, policyFor, tableContent, recreateSourceTable } from './support/engine-fixtures';
 import { TestDatabases, describeEachEngine } from './support/test-databases';
 
 describeEachEngine('PurgeEngine', (engine) => {
@@ -12,13 +12,10 @@ describeEachEngine('PurgeEngine', (engine) => {
   useEngineDatabases(engine, (opened) => ({ databases, clients } = opened));
 
   beforeEach(async () => {
-    await databases.source('DROP TABLE IF EXISTS orders');
-    await databases.archive('DROP TABLE IF EXISTS orders');
-    await databases.source(
-      engine === 'mysql'
-        ? 'CREATE TABLE orders (id INT PRIMARY KEY, created_at DATETIME NULL)'
-        : 'CREATE TABLE orders (id INTEGER PRIMARY KEY, created_at DATETIME)',
-    );
+    await recreateSourceTable(databases, 'orders', {
+      mysql: 'CREATE TABLE orders (id INT PRIMARY KEY, created_at DATETIME NULL)',
+      sqlite: 'CREATE TABLE orders (id INTEGER PRIMARY KEY, created_at DATETIME)',
+    });
     // Ages: 400+ days (expired once archived), 100 days (archived, kept), 1 day (stays in source).
     const values: unknown[] = [];
     for (let id = 1; id <= 900; id++) {
@@ -71,13 +68,12 @@ describeEachEngine('PurgeEngine', (engine) => {
   });
 
   it('walks a composite key in order, batch after batch, deleting exactly the expired rows', async () => {
-    await databases.source('DROP TABLE IF EXISTS order_lines');
-    await databases.archive('DROP TABLE IF EXISTS order_lines');
-    await databases.source(
-      engine === 'mysql'
-        ? 'CREATE TABLE order_lines (a INT NOT NULL, b VARCHAR(8) NOT NULL, created_at DATETIME NOT NULL, PRIMARY KEY (a, b))'
-        : 'CREATE TABLE order_lines (a INTEGER NOT NULL, b TEXT NOT NULL, created_at DATETIME NOT NULL, PRIMARY KEY (a, b))',
-    );
+    await recreateSourceTable(databases, 'order_lines', {
+      mysql:
+        'CREATE TABLE order_lines (a INT NOT NULL, b VARCHAR(8) NOT NULL, created_at DATETIME NOT NULL, PRIMARY KEY (a, b))',
+      sqlite:
+        'CREATE TABLE order_lines (a INTEGER NOT NULL, b TEXT NOT NULL, created_at DATETIME NOT NULL, PRIMARY KEY (a, b))',
+    });
     const values: unknown[] = [];
     for (let i = 0; i < 300; i++) {
       // Expired rows (age 400) interleave with kept ones (age 100) inside each `a`.

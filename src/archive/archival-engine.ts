@@ -10,6 +10,7 @@ import { BatchStatements } from './batch-statements';
 import { CopyMover } from './copy-mover';
 import { EngineError, ForeignKeyBlockedError } from './engine-errors';
 import { EngineRunOptions, EngineRunResult } from './engine.types';
+import { countedResult, daysBefore, loopResult } from './engine-results';
 import { reportableKey } from './reportable-key';
 import { selectionPredicate } from './row-selection';
 import { ServerSideMover } from './server-side-mover';
@@ -60,9 +61,7 @@ export class ArchivalEngine {
   async run(options: ArchivalRunOptions): Promise<EngineRunResult> {
     const { policy, source, archive } = options;
     const now = options.now ?? new Date();
-    const cutoff =
-      options.archiveCutoff ??
-      source.dialect.formatTimestamp(new Date(now.getTime() - policy.archiveAfterDays * 86_400_000));
+    const cutoff = options.archiveCutoff ?? source.dialect.formatTimestamp(daysBefore(now, policy.archiveAfterDays));
     const table = await source.withSession((session) => inspectTable(session, source.schema, policy.tableName));
     const problems = policyProblems(policy, table);
     if (problems.length > 0 || !table) {
@@ -92,25 +91,20 @@ export class ArchivalEngine {
         firstBatchCap: serverSide ? undefined : FIRST_COPY_BATCH,
       }),
     );
-    details.lastKey = reportableKey(loop.lastKey);
     const blockedKeys = blocked.sample.map(reportableKey);
     if (blocked.count > 0) {
       details.blockedKeyCount = blocked.count;
       details.blockedKeys = blockedKeys;
     }
-    return {
-      rows: loop.rows,
-      batches: loop.batches,
-      stopReason: loop.stopReason,
-      dryRun: false,
+    return loopResult(
+      loop,
       details,
-      problem:
-        blocked.count > 0
-          ? `${blocked.count} rows of "${table.name}" were not archived because rows of other tables still reference them ` +
+      blocked.count > 0
+        ? `${blocked.count} rows of "${table.name}" were not archived because rows of other tables still reference them ` +
             `(foreign key); they stay in the source, everything else was archived. First keys: ` +
             JSON.stringify(blockedKeys.slice(0, 10).map((key) => (key?.length === 1 ? key[0] : key)))
-          : null,
-    };
+        : null,
+    );
   }
 
   /**
@@ -228,14 +222,11 @@ export class ArchivalEngine {
     }
     const count = statements.countQualifying();
     const rows = await options.source.withSession((session) => countRows(session, count.sql, count.params));
-    return {
-      rows,
-      batches: Math.ceil(rows / options.batchSize),
-      stopReason: 'completed',
-      dryRun: true,
-      details: { archiveCutoff: cutoff, archiveTableExists: plan.exists, schemaChanges: plan.statements },
-      problem: null,
-    };
+    return countedResult(rows, options.batchSize, {
+      archiveCutoff: cutoff,
+      archiveTableExists: plan.exists,
+      schemaChanges: plan.statements,
+    });
   }
 
   private async useServerSide(

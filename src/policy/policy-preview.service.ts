@@ -2,6 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { countRows } from '../archive/archival-engine';
 import { ArchiveTableManager } from '../archive/archive-table-manager';
 import { BatchStatements } from '../archive/batch-statements';
+import { daysBefore } from '../archive/engine-results';
 import { selectionPredicate } from '../archive/row-selection';
 import { DataSourceRegistry } from '../database/data-source-registry';
 import { SqlSession } from '../database/sql-client';
@@ -10,8 +11,6 @@ import { TableSchema } from '../database/schema/table-schema';
 import { PolicyPreviewDto, QueryPlanDto } from './dto/policy-preview.dto';
 import { Policy } from './entities/policy.entity';
 import { policyProblems } from './policy-rules';
-
-const DAY_MS = 86_400_000;
 
 /** What a policy would do now, computed without changing anything. */
 @Injectable()
@@ -24,8 +23,8 @@ export class PolicyPreviewService {
   async preview(policy: Policy, batchSize: number, now: Date = new Date()): Promise<PolicyPreviewDto> {
     const source = this.databases.get('source');
     const archive = this.databases.get('archive');
-    const archiveCutoff = new Date(now.getTime() - policy.archiveAfterDays * DAY_MS);
-    const purgeCutoff = new Date(now.getTime() - policy.deleteAfterDays * DAY_MS);
+    const archiveCutoff = daysBefore(now, policy.archiveAfterDays);
+    const purgeCutoff = daysBefore(now, policy.deleteAfterDays);
 
     const table = await source.withSession((session) => inspectTable(session, source.schema, policy.tableName));
     const problems = policyProblems(policy, table);

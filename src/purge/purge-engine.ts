@@ -1,10 +1,10 @@
 import { SqlFragment, selectionPredicate } from '../archive/row-selection';
 import { countRows } from '../archive/archival-engine';
-import { runBatchLoop } from '../archive/batch-loop';
+import { BatchLoopResult, runBatchLoop } from '../archive/batch-loop';
+import { countedResult, daysBefore, loopResult } from '../archive/engine-results';
 import { EngineError } from '../archive/engine-errors';
 import { EngineRunOptions, EngineRunResult } from '../archive/engine.types';
 import { KeyColumns } from '../archive/key-columns';
-import { reportableKey } from '../archive/reportable-key';
 import { SqlSession } from '../database/sql-client';
 import { inspectTable } from '../database/schema/schema-inspector';
 import { TableSchema, findColumn, isDateColumn } from '../database/schema/table-schema';
@@ -23,14 +23,12 @@ export class PurgeEngine {
   async run(options: PurgeRunOptions): Promise<EngineRunResult> {
     const { policy, archive } = options;
     const now = options.now ?? new Date();
-    const cutoff =
-      options.purgeCutoff ??
-      archive.dialect.formatTimestamp(new Date(now.getTime() - policy.deleteAfterDays * 86_400_000));
+    const cutoff = options.purgeCutoff ?? archive.dialect.formatTimestamp(daysBefore(now, policy.deleteAfterDays));
     const table = await archive.withSession((session) => inspectTable(session, archive.schema, policy.tableName));
     const details: Record<string, unknown> = { purgeCutoff: cutoff };
     if (!table) {
       // Nothing was ever archived for this table: nothing to purge.
-      return { rows: 0, batches: 0, stopReason: 'completed', dryRun: Boolean(options.dryRun), details, problem: null };
+      return options.dryRun ? countedResult(0, options.batchSize, details) : loopResult(NOTHING_DONE, details);
     }
     assertPurgeable(table, policy.dateColumn);
     const statements = new PurgeStatements(
@@ -43,29 +41,16 @@ export class PurgeEngine {
     if (options.dryRun) {
       const count = statements.countExpired();
       const rows = await archive.withSession((session) => countRows(session, count.sql, count.params));
-      return {
-        rows,
-        batches: Math.ceil(rows / options.batchSize),
-        stopReason: 'completed',
-        dryRun: true,
-        details,
-        problem: null,
-      };
+      return countedResult(rows, options.batchSize, details);
     }
     const loop = await archive.withSession((session) =>
       runBatchLoop((after, limit) => deleteBatch(session, statements, after, limit), options),
     );
-    details.lastKey = reportableKey(loop.lastKey);
-    return {
-      rows: loop.rows,
-      batches: loop.batches,
-      stopReason: loop.stopReason,
-      dryRun: false,
-      details,
-      problem: null,
-    };
+    return loopResult(loop, details);
   }
 }
+
+const NOTHING_DONE: BatchLoopResult = { rows: 0, batches: 0, lastKey: null, stopReason: 'completed' };
 
 /**
  * One purge batch, two statements and no explicit transaction: find the key of the `limit`-th

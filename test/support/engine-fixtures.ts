@@ -23,6 +23,21 @@ export async function openEngineClients(databases: TestDatabases): Promise<Engin
   };
 }
 
+/**
+ * Drops `table` from the source and the archive (a clean start for each test), then creates it in
+ * the source with the DDL of the engine under test.
+ */
+export async function recreateSourceTable(
+  databases: TestDatabases,
+  table: string,
+  ddl: { mysql: string; sqlite: string },
+): Promise<void> {
+  const quoted = databases.engine === 'mysql' ? `\`${table}\`` : `"${table}"`;
+  await databases.source(`DROP TABLE IF EXISTS ${quoted}`);
+  await databases.archive(`DROP TABLE IF EXISTS ${quoted}`);
+  await databases.source(databases.engine === 'mysql' ? ddl.mysql : ddl.sqlite);
+}
+
 export function policyFor(tableName: string, overrides: Partial<PolicySpec> = {}): PolicySpec {
   return {
     tableName,
