@@ -126,6 +126,20 @@ describeEachEngine('policies API', (engine) => {
     expect(gone.status).toBe(404);
   });
 
+  it('records every policy change in the audit trail, with the admin who made it', async () => {
+    await post(VALID);
+    await app.http().delete('/api/v1/policies/orders').set('Authorization', `Bearer ${admin}`);
+    const audit = async (action: string) =>
+      (
+        await app
+          .http()
+          .get(`/api/v1/audit?action=${action}&tableName=orders&limit=1`)
+          .set('Authorization', `Bearer ${admin}`)
+      ).body as Array<{ actor: string; action: string; tableName: string }>;
+    expect(await audit('policy.upsert')).toEqual([expect.objectContaining({ actor: 'admin', tableName: 'orders' })]);
+    expect(await audit('policy.delete')).toEqual([expect.objectContaining({ actor: 'admin', tableName: 'orders' })]);
+  });
+
   it('lets a user permitted for the table read its policy, and nothing else', async () => {
     await post(VALID);
     const reader = await app.createUser(`reader_${engine}`, ['orders']);
