@@ -7,6 +7,12 @@ import { exitError, runProcess } from './process';
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const BENCH_DIR = join(REPO_ROOT, 'bench');
 
+/**
+ * V8 flags of every DAS process, as in docker/Dockerfile (NODE_OPTIONS) and `npm run start:prod`:
+ * a fixed small young generation keeps peak memory flat as the row count grows (decision 008).
+ */
+export const DAS_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 /** How the harness starts bench/das-worker: the command, and where it runs. */
 export interface DasRuntime {
   kind: 'compiled' | 'ts-node';
@@ -22,7 +28,7 @@ export function tsNodeRuntime(): DasRuntime {
   return {
     kind: 'ts-node',
     command: process.execPath,
-    args: ['-r', 'ts-node/register/transpile-only', join('bench', 'das-worker.ts')],
+    args: [...DAS_NODE_FLAGS, '-r', 'ts-node/register/transpile-only', join('bench', 'das-worker.ts')],
     cwd: REPO_ROOT,
     env: {},
   };
@@ -52,7 +58,7 @@ export async function compiledRuntime(workDir: string, logFile: string): Promise
   return {
     kind: 'compiled',
     command: process.execPath,
-    args: [join(build.outDir, 'bench', 'das-worker.js')],
+    args: [...DAS_NODE_FLAGS, join(build.outDir, 'bench', 'das-worker.js')],
     cwd: REPO_ROOT,
     env: { ...build.env },
   };
