@@ -10,6 +10,7 @@
  * {"rows":…,"batches":…,"seconds":…,"maxRssKb":…,"stopReason":…,"problem":…,"transfer":…}.
  * `--transfer copy` makes the archival engine move rows through this process even when source and
  * archive share a server (by default it then moves them inside the server).
+ * `--lanes N` works N key ranges at once (ARCHIVE_LANES).
  * `--check` only loads the engines. Exit code 3: the engine is not available (not built yet).
  */
 import 'reflect-metadata';
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       batch: { type: 'string', default: '1000' },
       transfer: { type: 'string', default: 'auto' },
       'target-batch-ms': { type: 'string', default: '0' },
+      lanes: { type: 'string', default: '1' },
       check: { type: 'boolean', default: false },
     },
   });
@@ -83,13 +85,14 @@ async function main(): Promise<void> {
   }
   if (jobs.length !== 1 || !values.cutoff || !values.days) {
     throw new Error(
-      'usage: das-worker.ts --job archive|purge --cutoff LITERAL --days N [--table --date-column --batch --transfer --target-batch-ms]',
+      'usage: das-worker.ts --job archive|purge --cutoff LITERAL --days N [--table --date-column --batch --transfer --target-batch-ms --lanes]',
     );
   }
   const job = jobs[0];
   const engine = await loadEngine(job);
   // Imported only now: the data layer is not needed to find out whether the engine exists.
   const { openSqlClient } = await import('../src/database/open-sql-client');
+  const sampler = sampleMemory();
   const source = await openSqlClient('source', requiredEnv(SOURCE_URL_ENV));
   const archive = await openSqlClient('archive', requiredEnv(ARCHIVE_URL_ENV));
   try {
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
       runId: 1,
       batchSize: Number(values.batch),
       targetBatchMs: Number(values['target-batch-ms']) || undefined,
+      lanes: Number(values.lanes),
       ...(job === 'archive'
         ? { archiveCutoff: values.cutoff, transfer: values.transfer }
         : { purgeCutoff: values.cutoff }),
@@ -123,8 +127,29 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
+    clearInterval(sampler);
     await Promise.all([source.close(), archive.close()]);
   }
+}
+
+/** How often the worker writes where its memory is to its log (stderr). */
+const MEMORY_SAMPLE_MS = 5_000;
+
+/**
+ * Writes a line per MEMORY_SAMPLE_MS to stderr (the run's log) saying where the memory is: the
+ * V8 heap (total and live), memory outside it (buffers) and the resident set. Peak RSS alone does
+ * not tell whether a growth is live data, a heap V8 chose to keep, or native memory.
+ */
+function sampleMemory(): NodeJS.Timeout {
+  const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  const timer = setInterval(() => {
+    const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    process.stderr.write(
+      `memory: rss ${mib(rss)} MiB, heap ${mib(heapUsed)}/${mib(heapTotal)} MiB, external ${mib(external)} MiB (buffers ${mib(arrayBuffers)})\n`,
+    );
+  }, MEMORY_SAMPLE_MS);
+  timer.unref();
+  return timer;
 }
 
 main().catch((error: Error) => {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Job, Topology } from './movers/mover';
 
-export const BUILT_IN_VARIANTS = ['das', 'das-copy', 'das-tuned', 'pt-bulk', 'pt-row', 'floor'] as const;
+export const BUILT_IN_VARIANTS = ['das', 'das-copy', 'das-tuned', 'das-lanes', 'pt-bulk', 'pt-row', 'floor'] as const;
 
 export interface BenchOptions {
   rows: number;
@@ -31,7 +31,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --topology T          same | two | both (default both): source and archive databases on one
                         MariaDB server, or on two servers (two mariadbd processes)
   --jobs LIST           archive,purge (default both)
-  --only LIST           variants to run (default das,das-copy,das-tuned,pt-bulk,pt-row,floor and every
+  --only LIST           variants to run (default das,das-copy,das-tuned,das-lanes,pt-bulk,pt-row,floor and every
                         --variant); pt-row takes ~4 min per million rows archived
   --variant NAME=CMD    also time another archiver: CMD runs under bash -c with BENCH_JOB,
                         BENCH_CUTOFF, BATCH_SIZE, DB_HOST/PORT/USER/PASSWORD, SOURCE_DB,

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Connection } from 'mysql2/promise';
 import { DatabaseRef, ServerRef, TableRef, connect } from './db';
 import { machineInfo, serverFacts } from './machine';
-import { DasMover, TUNED_BATCH_TARGET_MS } from './movers/das';
+import { DasMover, BENCH_LANES, TUNED_BATCH_TARGET_MS } from './movers/das';
 import { DasRuntime, compiledRuntime, tsNodeRuntime } from './movers/das-runtime';
 import { ExternalCommandMover } from './movers/external';
 import { Job, Mover, Topology } from './movers/mover';
@@ -50,6 +50,8 @@ function buildMovers(options: BenchOptions, das: DasRuntime | null): Mover[] {
         return new DasMover(name, das ?? tsNodeRuntime(), 'copy');
       case 'das-tuned':
         return new DasMover(name, das ?? tsNodeRuntime(), 'auto', TUNED_BATCH_TARGET_MS);
+      case 'das-lanes':
+        return new DasMover(name, das ?? tsNodeRuntime(), 'auto', 0, BENCH_LANES);
       case 'pt-bulk':
         return new PtArchiverMover(name, true);
       case 'pt-row':

@@ -59,7 +59,7 @@ describe('CLI without a database', () => {
   it("a command's --help documents its options", async () => {
     const result = await cli.run(['purge:run', '--help'], { env });
     expect(result).toMatchObject({ code: 0 });
-    for (const option of ['--dry-run', '--batch-size', '--max-runtime', '--sleep']) {
+    for (const option of ['--dry-run', '--batch-size', '--max-runtime', '--sleep', '--lanes']) {
       expect(result.stdout).toContain(option);
     }
   });
@@ -70,6 +70,7 @@ describe('CLI without a database', () => {
     [['archive:run', 'orders', 'extra'], /too many arguments/],
     [['archive:run', 'orders', '--batch-size', '0'], /--batch-size must be an integer from 1 to 50000 \(got "0"\)/],
     [['purge:run', 'orders', '--sleep', 'soon'], /--sleep must be an integer/],
+    [['archive:run', 'orders', '--lanes', '5'], /--lanes must be an integer from 1 to 4 \(got "5"\)/],
     [['archive:run', 'orders', '--no-such-option'], /unknown option '--no-such-option'/],
     [[], /Usage:/],
   ])('%j is bad usage: exit 2 with a message', async (args, message) => {
@@ -228,6 +229,20 @@ describeEachEngine('CLI commands', (engine) => {
       ]);
       const row = rows.find((line) => line.startsWith('cli_listed '));
       expect(row?.split(/\s{2,}/)).toEqual(['cli_listed', 'created_at', '30 days', '50 days', '1', '250', 'yes']);
+    });
+
+    it('archive:run --lanes 2 moves the same rows, two key ranges at once where the server allows', async () => {
+      await createDatedTable(databases, 'cli_laned', { old: 250, recent: 40 });
+      await savePolicy(admin, 'cli_laned');
+      const before = await contentEverywhere(databases, 'cli_laned');
+
+      const result = await runCli(['archive:run', 'cli_laned', '--batch-size', '50', '--lanes', '2']);
+      expect(result).toMatchObject({ code: 0 });
+      expect(await rowCount(databases, 'archive', 'cli_laned')).toBe(250);
+      expect(await contentEverywhere(databases, 'cli_laned')).toEqual(before);
+      const run = await getRun(admin, runIdIn(result));
+      expect(run).toMatchObject({ status: 'succeeded', rowsArchived: 250 });
+      expect(run.details?.lanes).toBe(engine === 'mysql' ? 2 : undefined);
     });
 
     it('archive:run moves the qualifying rows, with the plan first and a summary last', async () => {

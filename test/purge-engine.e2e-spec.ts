@@ -53,6 +53,23 @@ describeEachEngine('PurgeEngine', (engine) => {
     expect(Number(n)).toBe(100);
   });
 
+  it('deletes the same rows when it works key ranges in lanes at once', async () => {
+    const kept = (await tableContent(databases.archive, 'orders', ['id'], engine)).filter(
+      (id) => Number(JSON.parse(id)[0]) > 450,
+    );
+    const result = await new PurgeEngine().run({
+      policy,
+      source: clients.source,
+      archive: clients.archive,
+      runId: 2,
+      batchSize: 40,
+      lanes: 2,
+    });
+    expect(result).toMatchObject({ rows: 450, stopReason: 'completed' });
+    expect(result.details.lanes).toBe(engine === 'mysql' ? 2 : undefined);
+    expect(await tableContent(databases.archive, 'orders', ['id'], engine)).toEqual(kept);
+  });
+
   it('counts without deleting in a dry run', async () => {
     const result = await new PurgeEngine().run({
       policy,

@@ -127,6 +127,24 @@ describeEachEngine('manual runs and the runs API', (engine) => {
       expect(await rowCount(databases, 'source', 'orders')).toBe(RECENT_ROWS);
     });
 
+    it('archives and purges with lanes working key ranges at once, and records how many', async () => {
+      const before = await contentEverywhere(databases, 'orders');
+
+      const archived = await waitForRunEnd(admin, await startRun(admin, 'orders', { job: 'archive', lanes: 2 }));
+      expect(archived).toMatchObject({ status: 'succeeded', rowsArchived: OLD_ROWS });
+      expect(await rowCount(databases, 'archive', 'orders')).toBe(OLD_ROWS);
+      expect(await contentEverywhere(databases, 'orders')).toEqual(before);
+
+      const purged = await waitForRunEnd(admin, await startRun(admin, 'orders', { job: 'purge', lanes: 2 }));
+      expect(purged).toMatchObject({ status: 'succeeded', rowsPurged: OLD_ROWS });
+      expect(await rowCount(databases, 'archive', 'orders')).toBe(0);
+      expect(await rowCount(databases, 'source', 'orders')).toBe(RECENT_ROWS);
+
+      // MySQL/MariaDB cuts the integer key into lanes; SQLite (one writer per file) runs one.
+      const lanes = engine === 'mysql' ? 2 : undefined;
+      expect([archived.details?.lanes, purged.details?.lanes]).toEqual([lanes, lanes]);
+    });
+
     it('changes nothing in a dry run and reports what it would move', async () => {
       const before = await contentEverywhere(databases, 'orders');
 
@@ -165,6 +183,8 @@ describeEachEngine('manual runs and the runs API', (engine) => {
       [{ job: 'archive', batchSize: 0 }, /batchSize must not be less than 1/],
       [{ job: 'archive', sleepBetweenBatchesMs: 60001 }, /sleepBetweenBatchesMs must not be greater than 60000/],
       [{ job: 'archive', maxRuntimeSeconds: 1.5 }, /maxRuntimeSeconds must be an integer/],
+      [{ job: 'archive', lanes: 0 }, /lanes must not be less than 1/],
+      [{ job: 'archive', lanes: 5 }, /lanes must not be greater than 4/],
       [{ job: 'archive', force: true }, /property force should not exist/],
     ])('answers 400 for the body %j', async (body, message) => {
       const response = await admin.post('/api/v1/policies/orders/run', body);

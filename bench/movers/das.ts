@@ -7,6 +7,9 @@ import { exitError, runProcess } from './process';
 /** The transaction time `das-tuned` aims its batches at (ms). */
 export const TUNED_BATCH_TARGET_MS = 500;
 
+/** Key ranges `das-lanes` works at once (ARCHIVE_LANES). */
+export const BENCH_LANES = 2;
+
 /**
  * DAS's own engines (ArchivalEngine / PurgeEngine), each run in a child process (bench/das-worker.ts)
  * so the figure covers the whole process, start-up included, like pt-archiver's, and the peak memory
@@ -16,7 +19,9 @@ export const TUNED_BATCH_TARGET_MS = 500;
  * `das-copy` forces the path through the process (what two servers always use), to compare that
  * path with pt-archiver on one server too. `das-tuned` starts at the same batch size but lets DAS
  * adapt it toward 0.5 s transactions (ARCHIVE_BATCH_TARGET_MS): the lever beyond a fixed batch size,
- * reported apart from the like-for-like figures.
+ * reported apart from the like-for-like figures. `das-lanes` keeps batches of the same size but works
+ * two key ranges at once, each on its own connections (ARCHIVE_LANES=2): twice the load on the
+ * servers, so also reported apart.
  */
 export class DasMover implements Mover {
   readonly archiveTable = 'absent';
@@ -26,6 +31,7 @@ export class DasMover implements Mover {
     private readonly runtime: DasRuntime,
     private readonly transfer: 'auto' | 'copy' = 'auto',
     private readonly targetBatchMs = 0,
+    private readonly lanes = 1,
   ) {}
 
   notApplicable(job: Job, topology: Topology): string | null {
@@ -72,6 +78,8 @@ export class DasMover implements Mover {
       this.transfer,
       '--target-batch-ms',
       String(this.targetBatchMs),
+      '--lanes',
+      String(this.lanes),
     ];
     const result = await runProcess(this.runtime.command, args, {
       cwd: this.runtime.cwd,

@@ -9,6 +9,7 @@ import { BatchStep, runBatchLoop } from './batch-loop';
 import { BatchStatements } from './batch-statements';
 import { CopyMover } from './copy-mover';
 import { EngineError, ForeignKeyBlockedError } from './engine-errors';
+import { planLanes, runLanes, withinLane } from './key-lanes';
 import { EngineRunOptions, EngineRunResult } from './engine.types';
 import { countedResult, daysBefore, loopResult } from './engine-results';
 import { reportableKey } from './reportable-key';
@@ -83,14 +84,28 @@ export class ArchivalEngine {
       keyColumns: table.primaryKey,
     };
     const blocked = new BlockedKeys();
-    const loop = await this.withMover(options, statements, serverSide, (mover) =>
-      runBatchLoop((after, limit) => this.step(mover, after, limit, blocked), {
-        ...options,
-        // Rows that travel through this process: weigh a first batch of at most this many before
-        // sizing the next ones to MAX_BATCH_BYTES.
-        firstBatchCap: serverSide ? undefined : FIRST_COPY_BATCH,
-      }),
-    );
+    const lanes = await planLanes(source, statements.key, options.lanes ?? 1, statements.sourceTable, selection);
+    if (lanes.length > 1) {
+      details.lanes = lanes.length;
+    }
+    const loop = await runLanes(lanes, options, (lane, laneOptions) => {
+      const laneStatements = new BatchStatements(
+        source.dialect,
+        table,
+        source.schema,
+        archive.schema,
+        withinLane(selection, statements.key, lane),
+      );
+      return this.withMover(options, laneStatements, serverSide, (mover) =>
+        runBatchLoop((after, limit) => this.step(mover, after, limit, blocked), {
+          ...options,
+          ...laneOptions,
+          // Rows that travel through this process: weigh a first batch of at most this many before
+          // sizing the next ones to MAX_BATCH_BYTES.
+          firstBatchCap: serverSide ? undefined : FIRST_COPY_BATCH,
+        }),
+      );
+    });
     const blockedKeys = blocked.sample.map(reportableKey);
     if (blocked.count > 0) {
       details.blockedKeyCount = blocked.count;

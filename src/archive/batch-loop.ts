@@ -27,6 +27,8 @@ export interface BatchLoopOptions {
    */
   firstBatchCap?: number;
   targetBatchMs?: number;
+  /** Key the first batch starts after (a lane's lower bound); none: from the first key. */
+  startAfter?: unknown[] | null;
   sleepBetweenBatchesMs?: number;
   maxRuntimeMs?: number;
   signal?: AbortSignal;
@@ -55,7 +57,7 @@ export async function runBatchLoop(
   const started = Date.now();
   let rows = 0;
   let batches = 0;
-  let lastKey: unknown[] | null = null;
+  let lastKey: unknown[] | null = options.startAfter ?? null;
   // `wanted` follows the batch size and the tuning; the memory cap, once known, bounds what is asked.
   let wanted = options.batchSize;
   let memoryCap = options.firstBatchCap ?? Number.POSITIVE_INFINITY;

@@ -39,6 +39,12 @@ export interface EngineRunOptions {
    * or halve it per batch, up to MAX_BATCH_SIZE. Unset: every batch has `batchSize` rows.
    */
   targetBatchMs?: number;
+  /**
+   * Key ranges worked at once, each by its own session(s) with the whole protocol per batch (see
+   * key-lanes.ts): faster, at the price of that many times the load. Default 1. Only a single-column
+   * integer key on MySQL/MariaDB is cut; anything else runs as one lane.
+   */
+  lanes?: number;
   /** Pause between batches, to leave room for production traffic. */
   sleepBetweenBatchesMs?: number;
   /** Stop (after the current batch) once the run has lasted this long. */

@@ -16,8 +16,11 @@ export class KeyColumns {
   private readonly placeholders: string[];
   private readonly converters: Array<(value: unknown) => unknown>;
 
-  /** A single-column integer key: sets of keys can be sent as ranges of consecutive values. */
-  private readonly integerKey: boolean;
+  /**
+   * A single-column integer key: sets of keys can be sent as ranges of consecutive values, and the
+   * key space can be cut into lanes (see key-lanes.ts).
+   */
+  readonly integerKey: boolean;
 
   constructor(
     private readonly dialect: SqlDialect,

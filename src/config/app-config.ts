@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CronTime } from 'cron';
+import { MAX_LANES } from '../archive/key-lanes';
 import { ConnectionSettings, parseDatabaseUrl } from './database-url';
 
 /** Typed, validated configuration. Built once at boot from the environment (see config.module.ts). */
@@ -31,6 +32,8 @@ export class AppConfig {
   readonly archiveBatchSize: number;
   /** Batches adapt toward this transaction time (ms); 0 keeps every batch at its configured size. */
   readonly archiveBatchTargetMs: number;
+  /** Key ranges an archive or purge run works at once, each on its own connections (1 = one session). */
+  readonly archiveLanes: number;
   /**
    * How long a job's lease (one run per job and table, across processes) stays valid without renewal.
    * A running job renews it several times per TTL; a crashed one blocks the table for at most this long.
@@ -187,6 +190,7 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     },
     archiveBatchSize: integer('ARCHIVE_BATCH_SIZE', 1000, 1, 50000),
     archiveBatchTargetMs: integer('ARCHIVE_BATCH_TARGET_MS', 0, 0, 60000),
+    archiveLanes: integer('ARCHIVE_LANES', 1, 1, MAX_LANES),
     jobLeaseTtlSeconds: integer('JOB_LEASE_TTL_SECONDS', 120, 1, 86400),
     authRateLimitPerMinute: integer('AUTH_RATE_LIMIT_PER_MINUTE', 10, 1, 100000),
     databaseConnectAttempts: integer('DB_CONNECT_ATTEMPTS', 9, 1, 1000),

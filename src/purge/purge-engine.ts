@@ -4,6 +4,7 @@ import { BatchLoopResult, runBatchLoop } from '../archive/batch-loop';
 import { countedResult, daysBefore, loopResult } from '../archive/engine-results';
 import { EngineError } from '../archive/engine-errors';
 import { EngineRunOptions, EngineRunResult } from '../archive/engine.types';
+import { planLanes, runLanes, withinLane } from '../archive/key-lanes';
 import { KeyColumns } from '../archive/key-columns';
 import { SqlSession } from '../database/sql-client';
 import { inspectTable } from '../database/schema/schema-inspector';
@@ -31,21 +32,33 @@ export class PurgeEngine {
       return options.dryRun ? countedResult(0, options.batchSize, details) : loopResult(NOTHING_DONE, details);
     }
     assertPurgeable(table, policy.dateColumn);
-    const statements = new PurgeStatements(
-      archive.dialect,
-      table,
-      archive.schema,
-      selectionPredicate(archive.dialect, policy.dateColumn, cutoff, []),
-    );
+    const expired = selectionPredicate(archive.dialect, policy.dateColumn, cutoff, []);
+    const statements = new PurgeStatements(archive.dialect, table, archive.schema, expired);
 
     if (options.dryRun) {
       const count = statements.countExpired();
       const rows = await archive.withSession((session) => countRows(session, count.sql, count.params));
       return countedResult(rows, options.batchSize, details);
     }
-    const loop = await archive.withSession((session) =>
-      runBatchLoop((after, limit) => deleteBatch(session, statements, after, limit), options),
-    );
+    const key = new KeyColumns(archive.dialect, table);
+    const lanes = await planLanes(archive, key, options.lanes ?? 1, statements.table, expired);
+    if (lanes.length > 1) {
+      details.lanes = lanes.length;
+    }
+    const loop = await runLanes(lanes, options, (lane, laneOptions) => {
+      const laneStatements = new PurgeStatements(
+        archive.dialect,
+        table,
+        archive.schema,
+        withinLane(expired, key, lane),
+      );
+      return archive.withSession((session) =>
+        runBatchLoop((after, limit) => deleteBatch(session, laneStatements, after, limit), {
+          ...options,
+          ...laneOptions,
+        }),
+      );
+    });
     return loopResult(loop, details);
   }
 }
@@ -85,7 +98,7 @@ function assertPurgeable(table: TableSchema, dateColumn: string): void {
 
 class PurgeStatements {
   private readonly key: KeyColumns;
-  private readonly table: string;
+  readonly table: string;
 
   constructor(
     dialect: SqlSession['dialect'],

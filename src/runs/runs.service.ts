@@ -63,6 +63,7 @@ export class RunsService {
         batchSize: body.batchSize,
         sleepBetweenBatchesMs: body.sleepBetweenBatchesMs,
         targetBatchMs: body.targetBatchMs,
+        lanes: body.lanes,
         maxRuntimeMs: body.maxRuntimeSeconds === undefined ? undefined : body.maxRuntimeSeconds * 1000,
       },
     });

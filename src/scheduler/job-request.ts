@@ -10,6 +10,8 @@ export interface JobOptions {
   batchSize?: number;
   /** Adapt batches toward this transaction time, starting from the batch size (default: ARCHIVE_BATCH_TARGET_MS; 0 = off). */
   targetBatchMs?: number;
+  /** Key ranges worked at once, each on its own connections (default: ARCHIVE_LANES). */
+  lanes?: number;
 }
 
 /**

@@ -58,6 +58,7 @@ export class JobRunner implements BeforeApplicationShutdown {
   /** Error texts land in the API and logs: configured secrets never do. */
   private readonly scrub: (text: string) => string;
   private readonly batchTargetMs: number;
+  private readonly lanes: number;
 
   constructor(
     private readonly policies: PolicyService,
@@ -71,6 +72,7 @@ export class JobRunner implements BeforeApplicationShutdown {
   ) {
     this.scrub = createSecretScrubber(configuredSecrets(config));
     this.batchTargetMs = config.archiveBatchTargetMs;
+    this.lanes = config.archiveLanes;
   }
 
   /** False once shutdown has begun: no new run starts. */
@@ -212,6 +214,7 @@ export class JobRunner implements BeforeApplicationShutdown {
       sleepBetweenBatchesMs: request.options?.sleepBetweenBatchesMs,
       maxRuntimeMs: request.options?.maxRuntimeMs,
       targetBatchMs: (request.options?.targetBatchMs ?? this.batchTargetMs) || undefined,
+      lanes: request.options?.lanes ?? this.lanes,
       signal,
       onBatch,
     };

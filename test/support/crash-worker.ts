@@ -1,14 +1,15 @@
 /**
  * A child process that runs the archival engine and dies with SIGKILL at a chosen point of the
  * protocol — a real crash: no finally blocks, no rollback, connections cut by the kernel.
- *   argv: <sourceUrl> <archiveUrl> <table> <transfer> <hook: afterRead|afterArchiveCommit> <batch>
+ *   argv: <sourceUrl> <archiveUrl> <table> <transfer> <hook: afterRead|afterArchiveCommit> <batch> [lanes]
+ * With lanes, each lane counts its own batches: the first lane to reach <batch> crashes the process.
  */
 import { ArchivalEngine, TransferMode } from '../../src/archive/archival-engine';
 import { openSqlClient } from '../../src/database/open-sql-client';
 import { policyFor } from './engine-fixtures';
 
 async function main(): Promise<void> {
-  const [sourceUrl, archiveUrl, table, transfer, hook, batch] = process.argv.slice(2);
+  const [sourceUrl, archiveUrl, table, transfer, hook, batch, lanes = '1'] = process.argv.slice(2);
   const source = await openSqlClient('source', sourceUrl);
   const archive = await openSqlClient('archive', archiveUrl);
   const crashAt = Number(batch);
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     runId: 666,
     batchSize: 100,
     transfer: transfer as TransferMode,
+    lanes: Number(lanes),
     hooks: hook === 'afterRead' ? { afterRead: die } : { afterArchiveCommit: die },
   });
   process.stdout.write('finished without crashing\n');

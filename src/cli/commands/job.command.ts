@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandRunner, Help, Option } from 'nest-commander';
+import { MAX_LANES } from '../../archive/key-lanes';
 import { Policy } from '../../policy/entities/policy.entity';
 import { PolicyPreviewService } from '../../policy/policy-preview.service';
 import { PolicyService } from '../../policy/policy.service';
@@ -18,6 +19,7 @@ export interface JobCommandOptions {
   maxRuntime?: number;
   sleep?: number;
   targetBatchMs?: number;
+  lanes?: number;
 }
 
 const EXIT_OF_STATUS: Record<JobRun['status'], number> = {
@@ -75,6 +77,7 @@ export abstract class JobCommand extends CommandRunner {
           maxRuntimeMs: options.maxRuntime === undefined ? undefined : options.maxRuntime * 1000,
           sleepBetweenBatchesMs: options.sleep,
           targetBatchMs: options.targetBatchMs,
+          lanes: options.lanes,
         },
       },
       { onProgress: (batch) => progress.update(batch) },
@@ -143,6 +146,14 @@ export abstract class JobCommand extends CommandRunner {
   })
   parseTargetBatchMs(value: string): number {
     return integerOption('--target-batch-ms', value, 0, 60_000);
+  }
+
+  @Option({
+    flags: '--lanes <n>',
+    description: `key ranges worked at once, each on its own connections, 1-${MAX_LANES} (default: ARCHIVE_LANES)`,
+  })
+  parseLanes(value: string): number {
+    return integerOption('--lanes', value, 1, MAX_LANES);
   }
 
   @Option({ flags: '--sleep <ms>', description: 'pause between batches, to leave room for production traffic' })

@@ -1,5 +1,6 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { JOB_KINDS, JobKind } from '../entities/job-run.entity';
+import { MAX_LANES } from '../../archive/key-lanes';
 
 /** Body of POST /policies/{tableName}/run. Everything but `job` is optional. */
 export class StartRunDto {
@@ -35,6 +36,17 @@ export class StartRunDto {
   @Min(0)
   @Max(60000)
   targetBatchMs?: number;
+
+  /**
+   * Key ranges worked at once (1–4), each on its own connections: faster, and that many times the
+   * load on the servers (default: ARCHIVE_LANES). Only a single-column integer key on MySQL/MariaDB
+   * is cut into lanes; other tables run as one.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LANES)
+  lanes?: number;
 
   /** Stop cleanly after the batch during which the run has lasted this many seconds (1–86400). */
   @IsOptional()
