@@ -8,11 +8,10 @@ const REPO_ROOT = resolve(__dirname, '..', '..');
 const BENCH_DIR = join(REPO_ROOT, 'bench');
 
 /**
- * V8 flags of every DAS process, as in docker/Dockerfile and `npm run start:prod`: a fixed small
- * young generation and V8's memory-saving heap growth keep peak memory flat as the row count grows
- * (decision 008).
+ * V8 flags of every DAS process, as in docker/Dockerfile (NODE_OPTIONS) and `npm run start:prod`:
+ * a fixed small young generation keeps peak memory flat as the row count grows (decision 008).
  */
-export const DAS_NODE_FLAGS = ['--max-semi-space-size=2', '--optimize-for-size'];
+export const DAS_NODE_FLAGS = ['--max-semi-space-size=2'];
 
 /** How the harness starts bench/das-worker: the command, and where it runs. */
 export interface DasRuntime {
