@@ -75,19 +75,16 @@ class MysqlSession implements SqlSession {
     readonly dialect: MysqlDialect,
   ) {}
 
-  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    await this.autocommitOutsideTransactions();
-    return this.run<T[]>(sql, params, false);
+  query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.statement<T[]>(sql, params, false);
   }
 
-  async queryArrays(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
-    await this.autocommitOutsideTransactions();
-    return this.run<unknown[][]>(sql, params, true);
+  queryArrays(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
+    return this.statement<unknown[][]>(sql, params, true);
   }
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<ExecResult> {
-    await this.autocommitOutsideTransactions();
-    const header = await this.run<{ affectedRows: number }>(sql, params, false);
+    const header = await this.statement<{ affectedRows: number }>(sql, params, false);
     return { affectedRows: header.affectedRows };
   }
 
@@ -140,11 +137,21 @@ class MysqlSession implements SqlSession {
   }
 
   async loadLocalData(sql: string, params: readonly unknown[], data: Buffer): Promise<ExecResult> {
-    await this.autocommitOutsideTransactions();
     // The server asks for the "file" named in the statement; this stream answers with `data`, and
     // no file on disk is ever read.
-    const header = await this.run<{ affectedRows: number }>(sql, params, false, () => Readable.from([data]));
+    const header = await this.statement<{ affectedRows: number }>(sql, params, false, () => Readable.from([data]));
     return { affectedRows: header.affectedRows };
+  }
+
+  /** A caller's statement: outside a transaction it must run with autocommit on, as it always did. */
+  private async statement<T>(
+    sql: string,
+    params: readonly unknown[],
+    rowsAsArray: boolean,
+    infile?: () => Readable,
+  ): Promise<T> {
+    await this.autocommitOutsideTransactions();
+    return this.run<T>(sql, params, rowsAsArray, infile);
   }
 
   /** Between transactions with autocommit off, the next statement would open one nobody commits. */
