@@ -8,10 +8,12 @@ const REPO_ROOT = resolve(__dirname, '..', '..');
 const BENCH_DIR = join(REPO_ROOT, 'bench');
 
 /**
- * V8 flags of every DAS process, as in docker/Dockerfile (NODE_OPTIONS) and `npm run start:prod`:
- * a fixed small young generation keeps peak memory flat as the row count grows (decision 008).
+ * V8 flags of every DAS process, as in docker/Dockerfile (NODE_OPTIONS) and `npm run start:prod`
+ * (test/runtime-flags.e2e-spec.ts keeps the three equal): a fixed small young generation, and an
+ * old-generation ceiling that makes V8 collect garbage before it piles up, keep peak memory flat as
+ * the row count grows (decision 008).
  */
-export const DAS_NODE_FLAGS = ['--max-semi-space-size=2'];
+export const DAS_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=512'];
 
 /** How the harness starts bench/das-worker: the command, and where it runs. */
 export interface DasRuntime {
