@@ -5,8 +5,14 @@ import { promisify } from 'node:util';
 import { ArchivalEngine, TransferMode } from '../src/archive/archival-engine';
 import { EngineClients, daysAgo, policyFor, tableContent, recreateSourceTable } from './support/engine-fixtures';
 import Database from 'better-sqlite3';
-import type { ResultSetHeader } from 'mysql2';
-import { TestDatabases, TestEngine, describeEachEngine, mysqlConnection } from './support/test-databases';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2';
+import {
+  TestDatabases,
+  TestEngine,
+  describeEachEngine,
+  describeMariaDb,
+  mysqlConnection,
+} from './support/test-databases';
 
 const COLUMNS = ['id', 'note', 'amount', 'created_at'];
 const ROWS = 1000;
@@ -269,4 +275,145 @@ describeEachEngine('archival safety', (engine) => {
       await databases.source('DROP TABLE invoices');
     },
   );
+});
+
+// The copy path overlaps batches on several sessions (src/archive/copy-mover.ts): between two
+// MySQL/MariaDB databases batch N+1 is written and deleted while batch N commits.
+describeMariaDb('archival safety of the overlapped copy path', () => {
+  let databases: TestDatabases;
+  let clients: EngineClients;
+  useEngineDatabases('mysql', (opened) => ({ databases, clients } = opened));
+
+  /** Rows a session that reads uncommitted changes sees: what open transactions have written, too. */
+  async function uncommittedCount(url: string): Promise<number> {
+    const connection = await mysqlConnection(url);
+    try {
+      await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED');
+      const [[row]] = await connection.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM orders');
+      return Number(row.n);
+    } finally {
+      await connection.end();
+    }
+  }
+
+  it('writes the next batch while the current one commits, and a run stopped there leaves that batch in the source', async () => {
+    await seedOrders(databases);
+    const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+    const stop = new AbortController();
+    let seenWhileCommitting = { archive: 0, source: 0 };
+    const result = await new ArchivalEngine().run({
+      policy: policyFor('orders'),
+      source: clients.source,
+      archive: clients.archive,
+      runId: 5,
+      batchSize: 100,
+      transfer: 'copy',
+      signal: stop.signal,
+      onBatch: ({ batches }) => {
+        if (batches === 2) {
+          stop.abort();
+        }
+      },
+      hooks: {
+        afterArchiveCommit: async (batch) => {
+          if (batch !== 2) {
+            return;
+          }
+          // Batch 3's archive write and source delete are in flight, not committed: wait until they show.
+          for (let attempt = 0; attempt < 50; attempt++) {
+            seenWhileCommitting = {
+              archive: await uncommittedCount(databases.env.ARCHIVE_DB_URL),
+              source: await uncommittedCount(databases.env.SOURCE_DB_URL),
+            };
+            if (seenWhileCommitting.archive === 300 && seenWhileCommitting.source === ROWS - 300) {
+              return;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        },
+      },
+    });
+    expect(seenWhileCommitting).toEqual({ archive: 300, source: ROWS - 300 });
+    expect(result.stopReason).toBe('aborted');
+    expect(result.rows).toBe(200);
+
+    // Batch 3 was rolled back on both sides: two batches moved, every other row untouched.
+    const archived = await tableContent(databases.archive, 'orders', COLUMNS, 'mysql');
+    const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+    expect(archived).toHaveLength(200);
+    expect(remaining).toHaveLength(ROWS - 200);
+    expect([...archived, ...remaining].sort()).toEqual(original);
+  });
+
+  it('fails the run when the batch behind the current one fails, after the current one committed, losing nothing', async () => {
+    await seedOrders(databases);
+    await new ArchivalEngine().run({
+      policy: policyFor('orders'),
+      source: clients.source,
+      archive: clients.archive,
+      runId: 6,
+      batchSize: 10,
+      maxRuntimeMs: 0,
+    });
+    // Rows of batch 3 on are altered by the archive: batches 1 and 2 verify, batch 3 (written while
+    // batch 2 commits) does not.
+    await databases.archive(
+      "CREATE TRIGGER corrupt_late BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = IF(NEW.id > 250, CONCAT(NEW.note, '!'), NEW.note)",
+    );
+    const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+    const committed: number[] = [];
+    await expect(
+      new ArchivalEngine().run({
+        policy: policyFor('orders'),
+        source: clients.source,
+        archive: clients.archive,
+        runId: 6,
+        batchSize: 100,
+        transfer: 'copy',
+        onBatch: ({ batches }) => {
+          committed.push(batches);
+        },
+      }),
+    ).rejects.toThrow(/verification failed: the archive copy of 100 rows differs from the source.*nothing was deleted/);
+    expect(committed).toEqual([1, 2]);
+    const archived = await tableContent(databases.archive, 'orders', COLUMNS, 'mysql');
+    const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+    expect(archived).toHaveLength(200);
+    expect([...archived, ...remaining].sort()).toEqual(original);
+    await databases.archive('DROP TRIGGER corrupt_late');
+  });
+
+  it('holds no lock on the next batch while a throttled run pauses between batches', async () => {
+    await seedOrders(databases);
+    const production = await mysqlConnection(databases.env.SOURCE_DB_URL);
+    await production.query('SET SESSION innodb_lock_wait_timeout = 1');
+    const stop = new AbortController();
+    let outcome = '';
+    await new ArchivalEngine().run({
+      policy: policyFor('orders'),
+      source: clients.source,
+      archive: clients.archive,
+      runId: 7,
+      batchSize: 100,
+      transfer: 'copy',
+      sleepBetweenBatchesMs: 2000,
+      signal: stop.signal,
+      onBatch: async ({ batches }) => {
+        if (batches !== 1) {
+          return;
+        }
+        // A read-ahead would have locked batch 2 by now, and kept it locked through the pause.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        try {
+          const [header] = await production.query<ResultSetHeader>("UPDATE orders SET note = 'paused' WHERE id = 150");
+          outcome = `changed ${header.affectedRows} rows`;
+        } catch (error) {
+          outcome = (error as Error).message;
+        }
+        stop.abort();
+      },
+    });
+    await production.end();
+    expect(outcome).toBe('changed 1 rows');
+  });
 });

@@ -96,7 +96,7 @@ export class ArchivalEngine {
         archive.schema,
         withinLane(selection, statements.key, lane),
       );
-      return this.withMover(options, laneStatements, serverSide, (mover) =>
+      return this.withMover(options, laneStatements, serverSide, lanes.length, (mover) =>
         runBatchLoop((after, limit) => this.step(mover, after, limit, blocked), {
           ...options,
           ...laneOptions,
@@ -123,14 +123,19 @@ export class ArchivalEngine {
   }
 
   /**
-   * Opens the sessions a transfer needs and hands the mover to `work`. The copy path reads the next
-   * batch on a second source session while it writes the current one (MySQL/MariaDB only: SQLite
-   * has a single connection per file).
+   * Opens the sessions a transfer needs and hands the mover to `work`. The copy path overlaps
+   * batches on extra sessions (MySQL/MariaDB only: SQLite has a single connection per file): a
+   * second source session reads the next batch while the current one is written, and a single-lane
+   * run between two MySQL/MariaDB databases also writes the next batch while the current one
+   * commits (a third source session and a second archive session; lanes already overlap batches,
+   * and each lane's sessions come from the same pools). Neither when the run pauses between
+   * batches: the batch read ahead would hold its locks through the pause.
    */
   private async withMover<T>(
     options: ArchivalRunOptions,
     statements: BatchStatements,
     serverSide: boolean,
+    laneCount: number,
     work: (mover: BatchMover) => Promise<T>,
   ): Promise<T> {
     const { source, archive, runId, hooks } = options;
@@ -145,23 +150,16 @@ export class ArchivalEngine {
     if (serverSide) {
       return source.withSession((session) => run(new ServerSideMover(statements, session, runId, archivedAt, hooks)));
     }
-    return source.withSession((first) => {
-      const copy = (sources: SqlSession[]) =>
-        archive.withSession((archiveSession) =>
-          run(
-            new CopyMover(
-              statements,
-              sources,
-              archiveSession,
-              runId,
-              archivedAt,
-              this.writerFor(options, statements),
-              hooks,
-            ),
-          ),
-        );
-      return source.dialect.engine === 'mysql' ? source.withSession((second) => copy([first, second])) : copy([first]);
-    });
+    const overlap = source.dialect.engine === 'mysql' && !options.sleepBetweenBatchesMs;
+    const pipelined = overlap && archive.dialect.engine === 'mysql' && laneCount === 1;
+    const sourceSessions = pipelined ? 3 : overlap ? 2 : 1;
+    return withSessions(source, sourceSessions, (sources) =>
+      withSessions(archive, pipelined ? 2 : 1, (archives) =>
+        run(
+          new CopyMover(statements, sources, archives, runId, archivedAt, this.writerFor(options, statements), hooks),
+        ),
+      ),
+    );
   }
 
   /** LOAD DATA into MySQL/MariaDB archives unless told otherwise; the portable upsert everywhere else. */
@@ -262,6 +260,13 @@ export class ArchivalEngine {
     }
     return shared;
   }
+}
+
+/** `count` sessions of `client` at once, all given back when `work` is done. */
+function withSessions<T>(client: SqlClient, count: number, work: (sessions: SqlSession[]) => Promise<T>): Promise<T> {
+  const open = (sessions: SqlSession[]): Promise<T> =>
+    sessions.length === count ? work(sessions) : client.withSession((session) => open([...sessions, session]));
+  return open([]);
 }
 
 export async function countRows(session: SqlSession, sql: string, params: unknown[]): Promise<number> {

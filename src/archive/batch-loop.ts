@@ -14,8 +14,9 @@ export interface BatchStep {
 
 /**
  * Row data one batch may hold in this process. Batches that travel through the process are cut to
- * fit, whatever the batch size or the tuning asks: with the read-ahead two batches are in memory,
- * and a JavaScript copy of a row takes a few times its raw size.
+ * fit, whatever the batch size or the tuning asks: the copy path holds up to three batches (the one
+ * committing, the one written behind it, the one read ahead), and a JavaScript copy of a row takes
+ * a few times its raw size.
  */
 export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 

@@ -17,82 +17,136 @@ interface LockedBatch {
   bytes: number;
 }
 
+/** A batch copied into the archive and verified there, and deleted from the source: both transactions still open. */
+interface StagedBatch extends LockedBatch {
+  archive: SqlSession;
+}
+
 /**
  * The protocol across two databases (any two servers, or SQLite files): rows travel through this
  * process. Two transactions per batch, committed archive first, so a crash between the commits
  * leaves rows in both places (the next run overwrites its copy and deletes them) and never in
  * neither.
  *
- * It overlaps what the protocol lets overlap: the source delete runs while the archive writes and
- * verifies its copy, and with two source sessions the next batch is read and locked while the
- * current one finishes. None of this changes what is committed when: the archive commit still
- * comes first, and only after the verification passed and the delete removed exactly the copied
- * keys; the source commit follows it.
+ * It overlaps what the protocol lets overlap, as far as the sessions it is given allow:
+ * - the source delete runs while the archive writes and verifies its copy;
+ * - with two or more source sessions, the next batch is read and locked while the current one
+ *   finishes (read-ahead);
+ * - with three source sessions and two archive sessions, the next batch is also copied, verified
+ *   and deleted while the current one commits (pipelined).
+ * None of this changes what is committed when: every batch commits its archive transaction first,
+ * only after its verification passed and its delete removed exactly the copied keys, and its source
+ * transaction after that. `next()` returns a batch only once both are committed; the batch behind
+ * it is still open, and rolled back by `close()` if the run stops there.
  */
 export class CopyMover implements BatchMover {
   private batchNumber = 0;
+  private reads = 0;
+  private stages = 0;
+  /** Rows the last `next()` asked for: batches read ahead are read with it. */
+  private limit = 0;
+  /** The next batch, read and locked while the current one was written. */
   private prefetched: Promise<LockedBatch | null> | null = null;
+  /** The next batch, copied and deleted while the current one committed (pipelined only). */
+  private staged: Promise<StagedBatch | null> | null = null;
+  private readonly pipelined: boolean;
 
   /**
-   * @param sources one source session, or two to read the next batch while writing the current
-   *   one (not on SQLite, whose single connection serialises sessions)
+   * @param sources source sessions, used in turn: one; two to read the next batch while writing
+   *   the current one; three (with two archive sessions) to pipeline. Not more than one on SQLite,
+   *   whose single connection serialises sessions.
+   * @param archives archive sessions, used in turn: two (with three source sessions) to pipeline
    */
   constructor(
     private readonly statements: BatchStatements,
     private readonly sources: readonly SqlSession[],
-    private readonly archive: SqlSession,
+    private readonly archives: readonly SqlSession[],
     private readonly runId: number,
     private readonly archivedAt: () => string,
     private readonly writer: ArchiveWriter,
     private readonly hooks: ArchivalHooks = {},
-  ) {}
+  ) {
+    // Batch N commits on one archive session while N+1 writes on the other, and N+2 is read on a
+    // third source session while N and N+1 still hold theirs.
+    this.pipelined = sources.length >= 3 && archives.length >= 2;
+  }
 
   async next(after: readonly unknown[] | null, limit: number): Promise<MovedBatch | null> {
-    const s = this.statements;
-    const current = await (this.prefetched ?? this.read(s.nextBatch(s.rowsWithDigest, after, limit), this.sources[0]));
-    this.prefetched = null;
+    this.limit = limit;
+    let current: StagedBatch | null;
+    try {
+      current = await (this.staged ?? this.stageNext(after));
+      this.staged = null;
+    } catch (error) {
+      this.staged = null;
+      await this.close();
+      throw error;
+    }
     if (!current) {
       return null;
     }
-    const other = this.sources.find((session) => session !== current.session);
-    // The next batch is locked only once this batch's delete has run: until then the delete's
-    // index scan may still need to look at the row just after the batch, which the next read
-    // would lock.
-    const readAhead = other
-      ? () => {
-          const nextAfter = current.keys[current.keys.length - 1];
-          this.prefetched = this.read(s.nextBatch(s.rowsWithDigest, nextAfter, limit), other);
-          // A failed read-ahead surfaces when the next batch is asked for, not as this batch's failure.
-          this.prefetched.catch(() => undefined);
-        }
-      : undefined;
+    if (this.pipelined && this.prefetched) {
+      // Its delete done, the current batch's read-ahead is running: write it while this one commits.
+      const following = this.prefetched;
+      this.prefetched = null;
+      this.staged = following.then((batch) => batch && this.stage(batch, true));
+      // A failure of the batch behind surfaces when it is asked for, not as this batch's failure.
+      this.staged.catch(() => undefined);
+    }
     try {
-      return await this.write(current, readAhead);
+      await this.commit(current);
     } catch (error) {
       await this.close();
       throw error;
     }
+    return { moved: current.rows.length, keys: current.keys, bytes: current.bytes };
   }
 
   async only(keys: readonly unknown[][]): Promise<MovedBatch> {
     await this.close();
-    const batch = await this.read(this.statements.keyedBatch(this.statements.rowsWithDigest, keys), this.sources[0]);
-    return batch ? this.write(batch) : { moved: 0, keys: [] };
+    const batch = await this.read(this.statements.keyedBatch(this.statements.rowsWithDigest, keys));
+    if (!batch) {
+      return { moved: 0, keys: [] };
+    }
+    const staged = await this.stage(batch, false);
+    await this.commit(staged);
+    return { moved: staged.rows.length, keys: staged.keys, bytes: staged.bytes };
   }
 
-  /** Releases a batch read ahead (its rows stay where they are). */
+  /** Releases the batches held ahead of the last one returned (their rows stay where they are). */
   async close(): Promise<void> {
-    const pending = this.prefetched;
+    // The staged batch first: while it settles it may still start a read-ahead.
+    const staged = this.staged;
+    this.staged = null;
+    const stagedBatch = await staged?.catch(() => null);
+    if (stagedBatch) {
+      await rollbackQuietly(stagedBatch.archive);
+      await rollbackQuietly(stagedBatch.session);
+    }
+    const prefetched = this.prefetched;
     this.prefetched = null;
-    const batch = await pending?.catch(() => null);
-    if (batch) {
-      await rollbackQuietly(batch.session);
+    const lockedBatch = await prefetched?.catch(() => null);
+    if (lockedBatch) {
+      await rollbackQuietly(lockedBatch.session);
     }
   }
 
-  /** Opens a transaction on `session` (which must hold none) and locks the batch's rows. */
-  private async read(select: SqlFragment, session: SqlSession): Promise<LockedBatch | null> {
+  /** The batch after `after`: the one read ahead if there is one, else read now; then written. */
+  private async stageNext(after: readonly unknown[] | null): Promise<StagedBatch | null> {
     const s = this.statements;
+    const pending = this.prefetched;
+    this.prefetched = null;
+    const batch = await (pending ?? this.read(s.nextBatch(s.rowsWithDigest, after, this.limit)));
+    return batch && this.stage(batch, true);
+  }
+
+  /**
+   * Opens a transaction on the next source session in turn (which holds none: the session used
+   * `sources.length` batches ago has committed) and locks the batch's rows.
+   */
+  private async read(select: SqlFragment): Promise<LockedBatch | null> {
+    const s = this.statements;
+    const session = this.sources[this.reads++ % this.sources.length];
     await session.begin();
     try {
       const rows = await session.queryArrays(select.sql, select.params);
@@ -117,36 +171,51 @@ export class CopyMover implements BatchMover {
   }
 
   /**
-   * Copies, verifies and deletes one batch, then commits the archive and the source, in that order.
-   * The archive write and the source delete touch different databases and run side by side; both
-   * (and the verification) must succeed before anything commits.
+   * Copies and verifies one batch in the archive and deletes it from the source, committing
+   * neither. The archive write and the source delete touch different databases and run side by
+   * side. Once the delete has run, the next batch may be read ahead (`readAhead`; until the delete
+   * ran, its index scan may still need to look at the row just after the batch, which the next
+   * read would lock).
    */
-  private async write(batch: LockedBatch, afterDelete?: () => void): Promise<MovedBatch> {
+  private async stage(batch: LockedBatch, readAhead: boolean): Promise<StagedBatch> {
+    const s = this.statements;
     const { session: source, keys } = batch;
-    try {
-      const archiveSide = (async () => {
-        await this.archive.begin();
-        await this.writer.write(this.archive, batch.rows, this.archivedAt(), this.runId);
-        await verifyArchiveCopy(this.archive, this.statements, keys, batch.checksum);
-      })();
-      const sourceSide = deleteCopiedRows(source, this.statements, keys).then(afterDelete);
-      const outcomes = await Promise.allSettled([archiveSide, sourceSide]);
-      const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-      if (failure) {
-        await rollbackQuietly(this.archive);
-        throw failure.reason;
+    const archive = this.archives[this.stages++ % this.archives.length];
+    const archiveSide = (async () => {
+      await archive.begin();
+      await this.writer.write(archive, batch.rows, this.archivedAt(), this.runId);
+      await verifyArchiveCopy(archive, s, keys, batch.checksum);
+    })();
+    const sourceSide = deleteCopiedRows(source, s, keys).then(() => {
+      if (readAhead && this.sources.length > 1) {
+        this.prefetched = this.read(s.nextBatch(s.rowsWithDigest, keys[keys.length - 1], this.limit));
+        // A failed read-ahead surfaces when the next batch is asked for, not as this batch's failure.
+        this.prefetched.catch(() => undefined);
       }
+    });
+    const outcomes = await Promise.allSettled([archiveSide, sourceSide]);
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) {
+      await rollbackQuietly(archive);
+      await rollbackQuietly(source);
+      throw failure.reason;
+    }
+    return { ...batch, archive };
+  }
+
+  /** Commits a staged batch: the archive first, then the source. */
+  private async commit(batch: StagedBatch): Promise<void> {
+    try {
       try {
-        await this.archive.commit();
+        await batch.archive.commit();
       } catch (error) {
-        await rollbackQuietly(this.archive);
+        await rollbackQuietly(batch.archive);
         throw error;
       }
-      await this.hooks.afterArchiveCommit?.(batch.number, keys);
-      await source.commit();
-      return { moved: batch.rows.length, keys, bytes: batch.bytes };
+      await this.hooks.afterArchiveCommit?.(batch.number, batch.keys);
+      await batch.session.commit();
     } catch (error) {
-      await rollbackQuietly(source);
+      await rollbackQuietly(batch.session);
       throw error;
     }
   }
