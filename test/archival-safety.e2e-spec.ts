@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ArchivalEngine, TransferMode } from '../src/archive/archival-engine';
+import { openSqlClient } from '../src/database/open-sql-client';
 import { EngineClients, daysAgo, policyFor, tableContent, recreateSourceTable } from './support/engine-fixtures';
 import Database from 'better-sqlite3';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2';
@@ -381,6 +382,55 @@ describeMariaDb('archival safety of the overlapped copy path', () => {
     expect(archived).toHaveLength(200);
     expect([...archived, ...remaining].sort()).toEqual(original);
     await databases.archive('DROP TRIGGER corrupt_late');
+  });
+
+  /** The test database's URL with a pool of `size` connections. */
+  function withPoolSize(url: string, size: number): string {
+    const parsed = new URL(url);
+    parsed.searchParams.set('connectionLimit', String(size));
+    return parsed.toString();
+  }
+
+  it.each([
+    ['four runs at once share pools of four connections', 4, 4],
+    ['a run whose source pool has two connections', 2, 1],
+  ])('finishes without waiting for ever when %s', async (_title, poolSize, runs) => {
+    const tables = ['orders_a', 'orders_b', 'orders_c', 'orders_d'].slice(0, runs);
+    const originals = new Map<string, string[]>();
+    for (const table of tables) {
+      await seedOrders(databases, table);
+      originals.set(table, await tableContent(databases.source, table, COLUMNS, 'mysql'));
+    }
+    const source = await openSqlClient('source', withPoolSize(databases.env.SOURCE_DB_URL, poolSize));
+    const archive = await openSqlClient('archive', withPoolSize(databases.env.ARCHIVE_DB_URL, poolSize));
+    try {
+      const results = await Promise.all(
+        tables.map((table, index) =>
+          new ArchivalEngine().run({
+            policy: policyFor(table),
+            source: source.client,
+            archive: archive.client,
+            runId: 10 + index,
+            batchSize: 100,
+            transfer: 'copy',
+          }),
+        ),
+      );
+      expect(results.map((result) => [result.stopReason, result.rows])).toEqual(
+        tables.map(() => ['completed', OLD_ROWS]),
+      );
+    } finally {
+      await source.close();
+      await archive.close();
+    }
+    for (const table of tables) {
+      const archived = await tableContent(databases.archive, table, COLUMNS, 'mysql');
+      const remaining = await tableContent(databases.source, table, COLUMNS, 'mysql');
+      expect(archived).toHaveLength(OLD_ROWS);
+      expect([...archived, ...remaining].sort()).toEqual(originals.get(table));
+      await databases.source(`DROP TABLE ${table}`);
+      await databases.archive(`DROP TABLE ${table}`);
+    }
   });
 
   it('holds no lock on the next batch while a throttled run pauses between batches', async () => {

@@ -1,4 +1,5 @@
 import { SqlClient, SqlSession } from '../database/sql-client';
+import { withSessionGroup } from '../database/session-group';
 import { inspectTable } from '../database/schema/schema-inspector';
 import { TableSchema } from '../database/schema/table-schema';
 import { policyProblems } from '../policy/policy-rules';
@@ -124,12 +125,12 @@ export class ArchivalEngine {
 
   /**
    * Opens the sessions a transfer needs and hands the mover to `work`. The copy path overlaps
-   * batches on extra sessions (MySQL/MariaDB only: SQLite has a single connection per file): a
+   * batches on extra sessions where the pools have them (not SQLite: one connection per file): a
    * second source session reads the next batch while the current one is written, and a single-lane
-   * run between two MySQL/MariaDB databases also writes the next batch while the current one
-   * commits (a third source session and a second archive session; lanes already overlap batches,
-   * and each lane's sessions come from the same pools). Neither when the run pauses between
-   * batches: the batch read ahead would hold its locks through the pause.
+   * run also writes the next batch while the current one commits (a third source session and a
+   * second archive session; lanes already overlap batches, and each lane's sessions come from the
+   * same pools). Neither when the run pauses between batches: the batch read ahead would hold its
+   * locks through the pause.
    */
   private async withMover<T>(
     options: ArchivalRunOptions,
@@ -150,11 +151,13 @@ export class ArchivalEngine {
     if (serverSide) {
       return source.withSession((session) => run(new ServerSideMover(statements, session, runId, archivedAt, hooks)));
     }
-    const overlap = source.dialect.engine === 'mysql' && !options.sleepBetweenBatchesMs;
-    const pipelined = overlap && archive.dialect.engine === 'mysql' && laneCount === 1;
-    const sourceSessions = pipelined ? 3 : overlap ? 2 : 1;
-    return withSessions(source, sourceSessions, (sources) =>
-      withSessions(archive, pipelined ? 2 : 1, (archives) =>
+    // Each side's sessions are taken as one group (see withSessionGroup), never more than its pool holds.
+    const pipelined =
+      laneCount === 1 && !options.sleepBetweenBatchesMs && source.maxSessions >= 3 && archive.maxSessions >= 2;
+    const readAhead = !options.sleepBetweenBatchesMs && source.maxSessions >= 2;
+    const sourceSessions = pipelined ? 3 : readAhead ? 2 : 1;
+    return withSessionGroup(source, sourceSessions, (sources) =>
+      withSessionGroup(archive, pipelined ? 2 : 1, (archives) =>
         run(
           new CopyMover(statements, sources, archives, runId, archivedAt, this.writerFor(options, statements), hooks),
         ),
@@ -260,13 +263,6 @@ export class ArchivalEngine {
     }
     return shared;
   }
-}
-
-/** `count` sessions of `client` at once, all given back when `work` is done. */
-function withSessions<T>(client: SqlClient, count: number, work: (sessions: SqlSession[]) => Promise<T>): Promise<T> {
-  const open = (sessions: SqlSession[]): Promise<T> =>
-    sessions.length === count ? work(sessions) : client.withSession((session) => open([...sessions, session]));
-  return open([]);
 }
 
 export async function countRows(session: SqlSession, sql: string, params: unknown[]): Promise<number> {

@@ -31,6 +31,11 @@ export class MysqlSqlClient implements SqlClient {
     return this.settings.database;
   }
 
+  get maxSessions(): number {
+    // mysql2 fills in its default (10) when the options name none.
+    return this.pool().config.connectionLimit ?? 10;
+  }
+
   async withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     const connection = await this.acquire();
     const session = new MysqlSession(connection, this.dialect);

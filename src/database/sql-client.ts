@@ -34,6 +34,8 @@ export interface SqlClient {
   readonly settings: ConnectionSettings;
   /** The schema (MySQL database) that unqualified table names resolve to; `main` on SQLite. */
   readonly schema: string;
+  /** Sessions this client can hold at once: its pool's size (MySQL), 1 (SQLite's single connection). */
+  readonly maxSessions: number;
   /**
    * Runs `work` on a dedicated session and releases it afterwards; an open transaction is rolled
    * back. On SQLite sessions are serialised, since the file has one writer anyway.

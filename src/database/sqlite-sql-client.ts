@@ -12,6 +12,7 @@ import { ExecResult, SqlClient, SqlSession } from './sql-client';
 export class SqliteSqlClient implements SqlClient {
   readonly dialect = new SqliteDialect();
   readonly schema = 'main';
+  readonly maxSessions = 1;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
