@@ -13,7 +13,7 @@ const BENCH_DIR = join(REPO_ROOT, 'bench');
  * old-generation ceiling that makes V8 collect garbage before it piles up, keep peak memory flat as
  * the row count grows (decision 008).
  */
-export const DAS_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=512'];
+export const DAS_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=512'];
 
 /** How the harness starts bench/das-worker: the command, and where it runs. */
 export interface DasRuntime {
