@@ -2,7 +2,7 @@ import { useEngineDatabases } from './support/engine-databases';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ArchivalEngine, TransferMode } from '../src/archive/archival-engine';
+import { ArchivalEngine, ArchivalRunOptions, TransferMode } from '../src/archive/archival-engine';
 import { openSqlClient } from '../src/database/open-sql-client';
 import { EngineClients, daysAgo, policyFor, tableContent, recreateSourceTable } from './support/engine-fixtures';
 import Database from 'better-sqlite3';
@@ -89,6 +89,21 @@ function archiveAndCrash(databases: TestDatabases, transfer: TransferMode, hook:
   );
 }
 
+/** Archives `orders` with `options`: what most tests here run. */
+function archiveOrders(clients: EngineClients, options: Omit<ArchivalRunOptions, 'policy' | 'source' | 'archive'>) {
+  return new ArchivalEngine().run({
+    policy: policyFor('orders'),
+    source: clients.source,
+    archive: clients.archive,
+    ...options,
+  });
+}
+
+/** A run stopped before its first batch: the archive table of `orders` exists, no row moved. */
+async function createArchiveTable(clients: EngineClients): Promise<void> {
+  await archiveOrders(clients, { runId: 1, batchSize: 10, maxRuntimeMs: 0 });
+}
+
 function transfersOf(engine: TestEngine): TransferMode[] {
   return engine === 'mysql' ? ['copy', 'server-side'] : ['copy'];
 }
@@ -100,10 +115,7 @@ describeEachEngine('archival safety', (engine) => {
 
   /** A rerun after a crash archives what is left: every old row archived once, the rest in place, nothing changed. */
   async function expectRerunFinishes(original: string[], transfer: TransferMode, lanes = 1): Promise<void> {
-    const rerun = await new ArchivalEngine().run({
-      policy: policyFor('orders'),
-      source: clients.source,
-      archive: clients.archive,
+    const rerun = await archiveOrders(clients, {
       runId: 2,
       batchSize: 100,
       transfer,
@@ -158,14 +170,7 @@ describeEachEngine('archival safety', (engine) => {
     it('fails the batch when the archive alters a value, deleting nothing', async () => {
       await seedOrders(databases);
       // Create the archive table, then make it corrupt what it receives.
-      await new ArchivalEngine().run({
-        policy: policyFor('orders'),
-        source: clients.source,
-        archive: clients.archive,
-        runId: 1,
-        batchSize: 10,
-        maxRuntimeMs: 0,
-      });
+      await createArchiveTable(clients);
       await databases.archive(
         engine === 'mysql'
           ? "CREATE TRIGGER corrupt BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = CONCAT(NEW.note, '!')"
@@ -173,10 +178,7 @@ describeEachEngine('archival safety', (engine) => {
       );
       const original = await tableContent(databases.source, 'orders', COLUMNS, engine);
       await expect(
-        new ArchivalEngine().run({
-          policy: policyFor('orders'),
-          source: clients.source,
-          archive: clients.archive,
+        archiveOrders(clients, {
           runId: 1,
           batchSize: 100,
           transfer,
@@ -194,10 +196,7 @@ describeEachEngine('archival safety', (engine) => {
     await seedOrders(databases);
     const production = await productionConnection(databases);
     let update: Promise<string> | undefined;
-    await new ArchivalEngine().run({
-      policy: policyFor('orders'),
-      source: clients.source,
-      archive: clients.archive,
+    await archiveOrders(clients, {
       runId: 3,
       batchSize: 100,
       hooks: {
@@ -255,10 +254,7 @@ describeEachEngine('archival safety', (engine) => {
       await databases.source('INSERT INTO invoices VALUES (1, 150), (2, 151), (3, 777)');
       const original = await tableContent(databases.source, 'orders', COLUMNS, engine);
 
-      const result = await new ArchivalEngine().run({
-        policy: policyFor('orders'),
-        source: clients.source,
-        archive: clients.archive,
+      const result = await archiveOrders(clients, {
         runId: 4,
         batchSize: 100,
         transfer,
@@ -302,10 +298,7 @@ describeMariaDb('archival safety of the overlapped copy path', () => {
     const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
     const stop = new AbortController();
     let seenWhileCommitting = { archive: 0, source: 0 };
-    const result = await new ArchivalEngine().run({
-      policy: policyFor('orders'),
-      source: clients.source,
-      archive: clients.archive,
+    const result = await archiveOrders(clients, {
       runId: 5,
       batchSize: 100,
       transfer: 'copy',
@@ -348,14 +341,7 @@ describeMariaDb('archival safety of the overlapped copy path', () => {
 
   it('fails the run when the batch behind the current one fails, after the current one committed, losing nothing', async () => {
     await seedOrders(databases);
-    await new ArchivalEngine().run({
-      policy: policyFor('orders'),
-      source: clients.source,
-      archive: clients.archive,
-      runId: 6,
-      batchSize: 10,
-      maxRuntimeMs: 0,
-    });
+    await createArchiveTable(clients);
     // Rows of batch 3 on are altered by the archive: batches 1 and 2 verify, batch 3 (written while
     // batch 2 commits) does not.
     await databases.archive(
@@ -364,10 +350,7 @@ describeMariaDb('archival safety of the overlapped copy path', () => {
     const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
     const committed: number[] = [];
     await expect(
-      new ArchivalEngine().run({
-        policy: policyFor('orders'),
-        source: clients.source,
-        archive: clients.archive,
+      archiveOrders(clients, {
         runId: 6,
         batchSize: 100,
         transfer: 'copy',
@@ -439,10 +422,7 @@ describeMariaDb('archival safety of the overlapped copy path', () => {
     await production.query('SET SESSION innodb_lock_wait_timeout = 1');
     const stop = new AbortController();
     let outcome = '';
-    await new ArchivalEngine().run({
-      policy: policyFor('orders'),
-      source: clients.source,
-      archive: clients.archive,
+    await archiveOrders(clients, {
       runId: 7,
       batchSize: 100,
       transfer: 'copy',
