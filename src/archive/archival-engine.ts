@@ -148,14 +148,13 @@ export class ArchivalEngine {
         await mover.close();
       }
     };
-    // Each side's sessions are taken as one group (see withSessionGroup), never more than its pool holds.
-    const readAhead = !options.sleepBetweenBatchesMs && source.maxSessions >= 2;
     if (serverSide) {
-      return withSessionGroup(source, readAhead ? 2 : 1, (sessions) =>
-        run(new ServerSideMover(statements, sessions, runId, archivedAt, hooks)),
-      );
+      return source.withSession((session) => run(new ServerSideMover(statements, session, runId, archivedAt, hooks)));
     }
-    const pipelined = readAhead && laneCount === 1 && source.maxSessions >= 3 && archive.maxSessions >= 2;
+    // Each side's sessions are taken as one group (see withSessionGroup), never more than its pool holds.
+    const pipelined =
+      laneCount === 1 && !options.sleepBetweenBatchesMs && source.maxSessions >= 3 && archive.maxSessions >= 2;
+    const readAhead = !options.sleepBetweenBatchesMs && source.maxSessions >= 2;
     const sourceSessions = pipelined ? 3 : readAhead ? 2 : 1;
     return withSessionGroup(source, sourceSessions, (sources) =>
       withSessionGroup(archive, pipelined ? 2 : 1, (archives) =>
