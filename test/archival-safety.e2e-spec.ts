@@ -416,34 +416,39 @@ describeMariaDb('archival safety of the overlapped copy path', () => {
     }
   });
 
-  it('holds no lock on the next batch while a throttled run pauses between batches', async () => {
-    await seedOrders(databases);
-    const production = await mysqlConnection(databases.env.SOURCE_DB_URL);
-    await production.query('SET SESSION innodb_lock_wait_timeout = 1');
-    const stop = new AbortController();
-    let outcome = '';
-    await archiveOrders(clients, {
-      runId: 7,
-      batchSize: 100,
-      transfer: 'copy',
-      sleepBetweenBatchesMs: 2000,
-      signal: stop.signal,
-      onBatch: async ({ batches }) => {
-        if (batches !== 1) {
-          return;
-        }
-        // A read-ahead would have locked batch 2 by now, and kept it locked through the pause.
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        try {
-          const [header] = await production.query<ResultSetHeader>("UPDATE orders SET note = 'paused' WHERE id = 150");
-          outcome = `changed ${header.affectedRows} rows`;
-        } catch (error) {
-          outcome = (error as Error).message;
-        }
-        stop.abort();
-      },
-    });
-    await production.end();
-    expect(outcome).toBe('changed 1 rows');
-  });
+  it.each(['copy', 'server-side'] as const)(
+    'holds no lock on the next batch while a throttled run pauses between batches (%s)',
+    async (transfer) => {
+      await seedOrders(databases);
+      const production = await mysqlConnection(databases.env.SOURCE_DB_URL);
+      await production.query('SET SESSION innodb_lock_wait_timeout = 1');
+      const stop = new AbortController();
+      let outcome = '';
+      await archiveOrders(clients, {
+        runId: 7,
+        batchSize: 100,
+        transfer,
+        sleepBetweenBatchesMs: 2000,
+        signal: stop.signal,
+        onBatch: async ({ batches }) => {
+          if (batches !== 1) {
+            return;
+          }
+          // A read-ahead would have locked batch 2 by now, and kept it locked through the pause.
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          try {
+            const [header] = await production.query<ResultSetHeader>(
+              "UPDATE orders SET note = 'paused' WHERE id = 150",
+            );
+            outcome = `changed ${header.affectedRows} rows`;
+          } catch (error) {
+            outcome = (error as Error).message;
+          }
+          stop.abort();
+        },
+      });
+      await production.end();
+      expect(outcome).toBe('changed 1 rows');
+    },
+  );
 });
