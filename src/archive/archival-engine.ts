@@ -152,9 +152,8 @@ export class ArchivalEngine {
       return source.withSession((session) => run(new ServerSideMover(statements, session, runId, archivedAt, hooks)));
     }
     // Each side's sessions are taken as one group (see withSessionGroup), never more than its pool holds.
-    const pipelined =
-      laneCount === 1 && !options.sleepBetweenBatchesMs && source.maxSessions >= 3 && archive.maxSessions >= 2;
     const readAhead = !options.sleepBetweenBatchesMs && source.maxSessions >= 2;
+    const pipelined = readAhead && laneCount === 1 && source.maxSessions >= 3 && archive.maxSessions >= 2;
     const sourceSessions = pipelined ? 3 : readAhead ? 2 : 1;
     return withSessionGroup(source, sourceSessions, (sources) =>
       withSessionGroup(archive, pipelined ? 2 : 1, (archives) =>

@@ -73,12 +73,12 @@ export class CopyMover implements BatchMover {
 
   async next(after: readonly unknown[] | null, limit: number): Promise<MovedBatch | null> {
     this.limit = limit;
+    const staged = this.staged;
+    this.staged = null;
     let current: StagedBatch | null;
     try {
-      current = await (this.staged ?? this.stageNext(after));
-      this.staged = null;
+      current = await (staged ?? this.stageNext(after));
     } catch (error) {
-      this.staged = null;
       await this.close();
       throw error;
     }
