@@ -5,7 +5,7 @@ interface SqliteFunctionHost {
 }
 
 /**
- * SQLite has no MD5: `das_row_digest` gives it a row digest computed inside SQLite over the values
+ * SQLite has no hash function: `das_row_digest` gives it a row digest computed inside SQLite over the values
  * it stores, with their storage classes (not over values read back through the driver).
  */
 export function registerSqliteFunctions(db: SqliteFunctionHost): void {

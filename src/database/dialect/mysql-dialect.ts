@@ -55,7 +55,8 @@ export class MysqlDialect implements SqlDialect {
    * are length-prefixed raw bytes — so a comma inside a value cannot shift a boundary, mixed
    * collations cannot fail the CONCAT, and no collation folds 'a' into 'A' — while numbers and
    * dates, whose text never contains a comma, go in as text. NULL is `N`, which no other field
-   * can be.
+   * can be. SHA1 rather than MD5: MariaDB's `MD5()` costs ~1 µs per row, `SHA1()` ~0.3 µs
+   * (decision 006).
    */
   rowDigestExpression(columns: readonly DigestColumn[]): string {
     const parts = columns.map(({ expression, dataType }) =>
@@ -63,7 +64,7 @@ export class MysqlDialect implements SqlDialect {
         ? `IFNULL(CONCAT(LENGTH(${expression}), ':', CAST(${expression} AS BINARY)), 'N')`
         : `IFNULL(${expression}, 'N')`,
     );
-    return `MD5(CONCAT_WS(',', ${parts.join(', ')}))`;
+    return `SHA1(CONCAT_WS(',', ${parts.join(', ')}))`;
   }
 
   /** Exact for numbers and dates (`<=>` on stored values), byte for byte where a collation would fold. */

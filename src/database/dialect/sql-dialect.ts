@@ -21,7 +21,7 @@ export interface SqlDialect {
    */
   exactValueExpression(quotedColumn: string, dataType: string): string;
 
-  /** SQL expression for one row's MD5 hex digest over `columns`, identical on both databases. */
+  /** SQL expression for one row's hex digest over `columns`, identical on both databases. */
   rowDigestExpression(columns: readonly DigestColumn[]): string;
 
   /** `left` and `right` (two values of a column of this type) are identical, NULL included. */
