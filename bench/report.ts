@@ -1,3 +1,4 @@
+import { CpuUse } from './cpu';
 import { MachineInfo } from './machine';
 import { Job, Topology } from './movers/mover';
 
@@ -27,6 +28,8 @@ export interface RunRecord {
   quiesceSeconds: number;
   /** 1-minute load average when the mover started (2 = both cores of a 2-core machine busy). */
   loadAverage: number;
+  /** The whole machine's busy CPU time while the mover ran (Linux only). */
+  cpu?: CpuUse;
   log: string;
 }
 
@@ -60,6 +63,10 @@ export interface VariantSummary {
   maxRssKb?: number;
   /** Median time inside the engine, without process start-up (DAS only). */
   medianEngineSeconds?: number;
+  /** Median busy CPU time of the whole machine per row moved, in microseconds (Linux only). */
+  medianCpuMicrosPerRow?: number;
+  /** Median of busy CPU-seconds ÷ wall-clock seconds: 2.0 = both cores of a 2-core machine busy. */
+  medianCoresBusy?: number;
   /** DAS's median rows/s divided by this variant's. */
   dasRatio?: number;
 }
@@ -71,6 +78,7 @@ export function summarise(runs: RunRecord[], variants: string[]): VariantSummary
     const verified = mine.filter((run) => run.status === 'verified');
     const rss = verified.map((run) => run.maxRssKb).filter((kb): kb is number => kb !== undefined);
     const engine = verified.map((run) => run.engineSeconds).filter((s): s is number => s !== undefined);
+    const measured = verified.filter((run): run is RunRecord & { cpu: CpuUse } => run.cpu !== undefined);
     return {
       variant,
       runs: mine.length,
@@ -81,6 +89,12 @@ export function summarise(runs: RunRecord[], variants: string[]): VariantSummary
       allRowsPerSecond: mine.filter((run) => run.status !== 'unavailable').map((run) => run.rowsPerSecond),
       maxRssKb: rss.length ? Math.max(...rss) : undefined,
       medianEngineSeconds: engine.length ? median(engine) : undefined,
+      medianCpuMicrosPerRow: measured.length
+        ? median(measured.filter((run) => run.rows > 0).map((run) => (run.cpu.seconds * 1e6) / run.rows))
+        : undefined,
+      medianCoresBusy: measured.length
+        ? median(measured.map((run) => run.cpu.seconds / Math.max(run.cpu.windowSeconds, 1e-3)))
+        : undefined,
     };
   });
   const das = summaries.find((summary) => summary.variant === 'das');
@@ -92,6 +106,8 @@ export function summarise(runs: RunRecord[], variants: string[]): VariantSummary
   return summaries;
 }
 
+const fixed = (value: number | undefined, digits: number) =>
+  value === undefined || !Number.isFinite(value) ? '' : value.toFixed(digits);
 const int = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
 
 /** A Markdown table for one topology and job. */
@@ -99,24 +115,28 @@ export function formatTable(title: string, runs: RunRecord[], variants: string[]
   const lines = [
     `### ${title}`,
     '',
-    '| variant | median rows/s | median s | all runs, rows/s | verified | DAS ÷ this | in-engine s | peak RSS |',
-    '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: |',
+    '| variant | median rows/s | median s | all runs, rows/s | verified | DAS ÷ this | in-engine s | peak RSS | CPU µs/row | cores busy |',
+    '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const summary of summarise(runs, variants)) {
     const skip = skipped.find((item) => item.variant === summary.variant);
     if (skip) {
-      lines.push(`| ${summary.variant} | ${skip.kind} | | ${skip.reason.replace(/\|/g, '/')} | | | | |`);
+      lines.push(`| ${summary.variant} | ${skip.kind} | | ${skip.reason.replace(/\|/g, '/')} | | | | | | |`);
     } else if (summary.unavailable) {
-      lines.push(`| ${summary.variant} | unavailable | | ${firstFailure(runs, summary.variant)} | | | | |`);
+      lines.push(`| ${summary.variant} | unavailable | | ${firstFailure(runs, summary.variant)} | | | | | | |`);
     } else if (summary.runs > 0) {
       lines.push(
         `| ${summary.variant} | ${int(summary.medianRowsPerSecond)} | ${
           Number.isFinite(summary.medianSeconds) ? summary.medianSeconds.toFixed(1) : '–'
         } | ${summary.allRowsPerSecond.map(int).join(', ')} | ${summary.verifiedRuns}/${summary.runs}${
           summary.verifiedRuns < summary.runs ? ' **FAILED**' : ''
-        } | ${summary.dasRatio === undefined ? '' : `${summary.dasRatio.toFixed(2)}×`} | ${
-          summary.medianEngineSeconds === undefined ? '' : summary.medianEngineSeconds.toFixed(1)
-        } | ${summary.maxRssKb === undefined ? '' : `${(summary.maxRssKb / 1024).toFixed(0)} MiB`} |`,
+        } | ${summary.dasRatio === undefined ? '' : `${summary.dasRatio.toFixed(2)}×`} | ${fixed(
+          summary.medianEngineSeconds,
+          1,
+        )} | ${summary.maxRssKb === undefined ? '' : `${(summary.maxRssKb / 1024).toFixed(0)} MiB`} | ${fixed(
+          summary.medianCpuMicrosPerRow,
+          1,
+        )} | ${fixed(summary.medianCoresBusy, 2)} |`,
       );
     }
   }

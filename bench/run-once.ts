@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'mysql2/promise';
+import { measureCpu } from './cpu';
 import { DatabaseRef, TableRef } from './db';
 import { Job, Mover, Topology } from './movers/mover';
 import { quiesce } from './quiesce';
@@ -68,19 +69,21 @@ export async function runOnce(setup: RunSetup, mover: Mover): Promise<{ record: 
   // Other work on the machine is the main source of noise; the 1-minute load says how much there was.
   const loadAverage = loadavg()[0];
   const log = join(setup.logDir, `${setup.rep}-${setup.job}-${setup.topology}-${mover.name}.log`);
-  const outcome = await mover.move({
-    job: setup.job,
-    topology: setup.topology,
-    source: setup.source,
-    archive: setup.archive,
-    table: setup.table,
-    dateColumn: setup.dateColumn,
-    cutoff,
-    days: setup.days,
-    batchSize: setup.batchSize,
-    workDir: setup.workDir,
-    logFile: log,
-  });
+  const { result: outcome, cpu } = await measureCpu(() =>
+    mover.move({
+      job: setup.job,
+      topology: setup.topology,
+      source: setup.source,
+      archive: setup.archive,
+      table: setup.table,
+      dateColumn: setup.dateColumn,
+      cutoff,
+      days: setup.days,
+      batchSize: setup.batchSize,
+      workDir: setup.workDir,
+      logFile: log,
+    }),
+  );
   const base = {
     rep: setup.rep,
     job: setup.job,
@@ -97,6 +100,7 @@ export async function runOnce(setup: RunSetup, mover: Mover): Promise<{ record: 
     prepareSeconds,
     quiesceSeconds,
     loadAverage,
+    cpu,
     log,
   };
   if (outcome.unavailable) {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'mysql2/promise';
+import { CpuUse, parseProcStat } from '../bench/cpu';
 import {
   DatabaseRef,
   ServerRef,
@@ -14,6 +15,7 @@ import {
   serverFromUrl,
 } from '../bench/db';
 import { SqlFloorMover } from '../bench/movers/sql-floor';
+import { RunRecord, formatTable, summarise } from '../bench/report';
 import { RunSetup, runOnce } from '../bench/run-once';
 import { seedTable } from '../bench/seed';
 import { verify } from '../bench/verify';
@@ -89,6 +91,12 @@ describeMariaDb('benchmark harness: seeding, SQL floor, verification', () => {
     expect(record.rows).toBeLessThan(ROWS * 0.84);
     expect(record.rows).toBe(expectation.expectedRows);
     expect(record.batches).toBe(Math.ceil(record.rows / 150));
+    // The machine's busy CPU time during the run (Linux): measured, and at most every core all along.
+    const cpu = record.cpu as CpuUse;
+    expect(cpu).toEqual({ seconds: expect.any(Number), windowSeconds: expect.any(Number) });
+    expect(cpu.windowSeconds).toBeGreaterThan(0);
+    expect(cpu.seconds).toBeGreaterThanOrEqual(0);
+    expect(cpu.seconds).toBeLessThanOrEqual((cpu.windowSeconds + 0.02) * cpus().length);
 
     await conn.query(`UPDATE ${qualified(table('archive', 'orders'))} SET note = 'tampered' ORDER BY id LIMIT 1`);
     const tampered = await verify(expectation);
@@ -114,5 +122,54 @@ describeMariaDb('benchmark harness: seeding, SQL floor, verification', () => {
       expect.stringMatching(/lost \d+ rows, expected \d+/),
       expect.stringMatching(/content checksum .* differs/),
     ]);
+  });
+});
+
+describe('benchmark report: CPU per row and busy cores', () => {
+  it('reads the busy time of all cores from /proc/stat, idle, iowait and steal excluded', () => {
+    const stat = 'cpu  1000 20 300 5000 40 5 7 900 0 0\ncpu0 500 10 150 2500 20 2 3 450 0 0\nintr 123\n';
+    // user + nice + system + irq + softirq, in ticks of 1/100 s
+    expect(parseProcStat(stat)).toEqual({ busySeconds: 13.32 });
+    expect(parseProcStat('intr 123\n')).toBeNull();
+    expect(parseProcStat('cpu  x y z\n')).toBeNull();
+  });
+
+  it('reports the median CPU microseconds per row and busy cores over the verified runs', () => {
+    const run = (
+      variant: string,
+      rows: number,
+      cpu: CpuUse | undefined,
+      status: RunRecord['status'] = 'verified',
+    ): RunRecord => ({
+      ...{ rep: 1, job: 'archive', topology: 'same', startedAt: '', cutoff: '', expectedRows: rows, log: '' },
+      ...{ prepareSeconds: 0, quiesceSeconds: 0, loadAverage: 0, failures: [] },
+      variant,
+      rows,
+      seconds: cpu?.windowSeconds ?? 1,
+      rowsPerSecond: rows,
+      status,
+      cpu,
+    });
+    const runs = [
+      run('das', 1000, { seconds: 0.03, windowSeconds: 0.02 }),
+      run('das', 1000, { seconds: 0.02, windowSeconds: 0.02 }),
+      run('das', 1000, { seconds: 0.04, windowSeconds: 0.02 }),
+      run('pt-bulk', 1000, { seconds: 0.028, windowSeconds: 0.025 }),
+      run('pt-bulk', 1000, { seconds: 9, windowSeconds: 1 }, 'failed'),
+      run('floor', 1000, undefined),
+    ];
+
+    const [das, pt, floor] = summarise(runs, ['das', 'pt-bulk', 'floor']);
+    expect(das.medianCpuMicrosPerRow).toBeCloseTo(30, 6);
+    expect(das.medianCoresBusy).toBeCloseTo(1.5, 6);
+    expect(pt.medianCpuMicrosPerRow).toBeCloseTo(28, 6);
+    expect(pt.medianCoresBusy).toBeCloseTo(1.12, 6);
+    expect(floor.medianCpuMicrosPerRow).toBeUndefined();
+
+    const table = formatTable('archive', runs, ['das', 'pt-bulk', 'floor'], []);
+    expect(table).toContain('| CPU µs/row | cores busy |');
+    expect(table).toMatch(/^\| das \|.* \| 30\.0 \| 1\.50 \|$/m);
+    expect(table).toMatch(/^\| pt-bulk \|.* \| 28\.0 \| 1\.12 \|$/m);
+    expect(table).toMatch(/^\| floor \|.* \| {2}\| {2}\|$/m);
   });
 });
