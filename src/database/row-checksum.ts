@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 
 /**
  * An order-independent checksum of a set of rows: the row count plus the exact sums of two 60-bit
- * slices of each row's hex digest (SHA-1 on MySQL/MariaDB, MD5 in SQLite). Any changed byte, missing row or extra row changes it. Each database
- * computes the per-row digests (MySQL/MariaDB in SQL, SQLite with `das_row_digest`); they are
- * summed here.
+ * slices of each row's hex digest (SHA-1 on MySQL/MariaDB, MD5 in SQLite). Any changed byte,
+ * missing row or extra row changes it. Each database computes the per-row digests (MySQL/MariaDB
+ * in SQL, SQLite with `das_row_digest`); they are summed here.
  */
 export interface RowSetChecksum {
   count: number;
@@ -20,7 +20,7 @@ export function formatChecksum(c: RowSetChecksum): string {
   return `${c.count}:${c.sumHigh}:${c.sumLow}`;
 }
 
-/** Accumulates per-row hex digests (at least 30 hex digits, as computed by either database) into a RowSetChecksum. */
+/** Accumulates per-row hex digests (30 hex digits or more, from either database) into a RowSetChecksum. */
 export class ChecksumAccumulator {
   private count = 0;
   private high = 0n;

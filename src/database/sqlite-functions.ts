@@ -5,8 +5,8 @@ interface SqliteFunctionHost {
 }
 
 /**
- * SQLite has no hash function: `das_row_digest` gives it a row digest computed inside SQLite over the values
- * it stores, with their storage classes (not over values read back through the driver).
+ * SQLite has no hash function: `das_row_digest` gives it a row digest computed inside SQLite over
+ * the values it stores, with their storage classes (not over values read back through the driver).
  */
 export function registerSqliteFunctions(db: SqliteFunctionHost): void {
   db.function('das_row_digest', { varargs: true, deterministic: true, safeIntegers: true }, (...values) =>
