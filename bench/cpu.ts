@@ -1,14 +1,5 @@
 import { readFileSync } from 'node:fs';
 
-/** The machine's CPU time so far, all cores together, from the first line of /proc/stat. */
-export interface CpuTimes {
-  /**
-   * Seconds the CPUs spent running something: user, nice, system, irq, softirq. Not steal: that
-   * time ran other VMs.
-   */
-  busySeconds: number;
-}
-
 /** The CPU time a mover's run took on the whole machine: its own processes and the servers'. */
 export interface CpuUse {
   /** Busy CPU-seconds during the run, all processes, all cores. */
@@ -20,8 +11,12 @@ export interface CpuUse {
 /** /proc/stat counts in USER_HZ ticks, which Linux fixes at 100 per second for user space. */
 const TICKS_PER_SECOND = 100;
 
-/** Parses /proc/stat's aggregate `cpu` line; null when the text has none (not Linux). */
-export function parseProcStat(text: string): CpuTimes | null {
+/**
+ * The seconds all cores together have spent running something so far, from /proc/stat's aggregate
+ * `cpu` line: user, nice, system, irq, softirq (not idle, I/O wait, or steal: that time ran other
+ * VMs). Null when the text has no such line (not Linux).
+ */
+export function busySecondsOf(text: string): number | null {
   const line = text.split('\n').find((candidate) => candidate.startsWith('cpu '));
   if (!line) {
     return null;
@@ -31,12 +26,12 @@ export function parseProcStat(text: string): CpuTimes | null {
   if (busy.some((ticks) => !Number.isFinite(ticks))) {
     return null;
   }
-  return { busySeconds: busy.reduce((sum, ticks) => sum + ticks, 0) / TICKS_PER_SECOND };
+  return busy.reduce((sum, ticks) => sum + ticks, 0) / TICKS_PER_SECOND;
 }
 
-export function readCpuTimes(): CpuTimes | null {
+function readBusySeconds(): number | null {
   try {
-    return parseProcStat(readFileSync('/proc/stat', 'utf8'));
+    return busySecondsOf(readFileSync('/proc/stat', 'utf8'));
   } catch {
     return null;
   }
@@ -48,13 +43,13 @@ export function readCpuTimes(): CpuTimes | null {
  * running it is the CPU the move cost. Undefined where /proc/stat is missing.
  */
 export async function measureCpu<T>(work: () => Promise<T>): Promise<{ result: T; cpu?: CpuUse }> {
-  const before = readCpuTimes();
+  const before = readBusySeconds();
   const started = performance.now();
   const result = await work();
   const windowSeconds = (performance.now() - started) / 1000;
-  const after = readCpuTimes();
-  if (!before || !after) {
+  const after = readBusySeconds();
+  if (before === null || after === null) {
     return { result };
   }
-  return { result, cpu: { seconds: after.busySeconds - before.busySeconds, windowSeconds } };
+  return { result, cpu: { seconds: after - before, windowSeconds } };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'mysql2/promise';
-import { CpuUse, parseProcStat } from '../bench/cpu';
+import { CpuUse, busySecondsOf } from '../bench/cpu';
 import {
   DatabaseRef,
   ServerRef,
@@ -129,9 +129,9 @@ describe('benchmark report: CPU per row and busy cores', () => {
   it('reads the busy time of all cores from /proc/stat, idle, iowait and steal excluded', () => {
     const stat = 'cpu  1000 20 300 5000 40 5 7 900 0 0\ncpu0 500 10 150 2500 20 2 3 450 0 0\nintr 123\n';
     // user + nice + system + irq + softirq, in ticks of 1/100 s
-    expect(parseProcStat(stat)).toEqual({ busySeconds: 13.32 });
-    expect(parseProcStat('intr 123\n')).toBeNull();
-    expect(parseProcStat('cpu  x y z\n')).toBeNull();
+    expect(busySecondsOf(stat)).toBe(13.32);
+    expect(busySecondsOf('intr 123\n')).toBeNull();
+    expect(busySecondsOf('cpu  x y z\n')).toBeNull();
   });
 
   it('reports the median CPU microseconds per row and busy cores over the verified runs', () => {
@@ -141,14 +141,23 @@ describe('benchmark report: CPU per row and busy cores', () => {
       cpu: CpuUse | undefined,
       status: RunRecord['status'] = 'verified',
     ): RunRecord => ({
-      ...{ rep: 1, job: 'archive', topology: 'same', startedAt: '', cutoff: '', expectedRows: rows, log: '' },
-      ...{ prepareSeconds: 0, quiesceSeconds: 0, loadAverage: 0, failures: [] },
+      rep: 1,
+      job: 'archive',
+      topology: 'same',
       variant,
+      startedAt: '',
+      status,
+      cutoff: '',
+      expectedRows: rows,
       rows,
       seconds: cpu?.windowSeconds ?? 1,
       rowsPerSecond: rows,
-      status,
+      failures: [],
+      prepareSeconds: 0,
+      quiesceSeconds: 0,
+      loadAverage: 0,
       cpu,
+      log: '',
     });
     const runs = [
       run('das', 1000, { seconds: 0.03, windowSeconds: 0.02 }),
