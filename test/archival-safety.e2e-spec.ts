@@ -276,7 +276,7 @@ describeEachEngine('archival safety', (engine) => {
 });
 
 // The copy path overlaps batches on several sessions (src/archive/copy-mover.ts): between two
-// MySQL/MariaDB databases batch N+1 is written and deleted while batch N commits.
+// MySQL/MariaDB databases batch N+1 is written and deleted while batch N is verified and commits.
 describeMariaDb('archival safety of the overlapped copy path', () => {
   let databases: TestDatabases;
   let clients: EngineClients;
@@ -337,6 +337,39 @@ describeMariaDb('archival safety of the overlapped copy path', () => {
     const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
     expect(archived).toHaveLength(200);
     expect(remaining).toHaveLength(ROWS - 200);
+    expect([...archived, ...remaining].sort()).toEqual(original);
+  });
+
+  it('writes the next batch while the current one is still being verified, and moves every row once', async () => {
+    await seedOrders(databases);
+    const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+    let archivedWhileVerifying = 0;
+    const result = await archiveOrders(clients, {
+      runId: 7,
+      batchSize: 100,
+      transfer: 'copy',
+      hooks: {
+        beforeVerify: async (batch) => {
+          if (batch !== 2) {
+            return;
+          }
+          // Batch 2's copy is written, not yet verified: batch 3 is written on the other archive
+          // session meanwhile, so its rows show up (uncommitted) before batch 2's check goes on.
+          for (let attempt = 0; attempt < 50 && archivedWhileVerifying < 300; attempt++) {
+            archivedWhileVerifying = await uncommittedCount(databases.env.ARCHIVE_DB_URL);
+            if (archivedWhileVerifying < 300) {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+          }
+        },
+      },
+    });
+    expect(archivedWhileVerifying).toBe(300);
+    expect(result.stopReason).toBe('completed');
+    expect(result.rows).toBe(OLD_ROWS);
+    const archived = await tableContent(databases.archive, 'orders', COLUMNS, 'mysql');
+    const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+    expect(archived).toHaveLength(OLD_ROWS);
     expect([...archived, ...remaining].sort()).toEqual(original);
   });
 

@@ -26,6 +26,8 @@ export interface BatchMover {
 export interface ArchivalHooks {
   /** After the batch's rows are read and locked, before anything is written. */
   afterRead?(batch: number, keys: unknown[][]): Promise<void> | void;
+  /** After the batch's copy is written into the archive, before it is verified there. */
+  beforeVerify?(batch: number, keys: unknown[][]): Promise<void> | void;
   /** After the archive commit, before the source commit: the window a crash test aims at. */
   afterArchiveCommit?(batch: number, keys: unknown[][]): Promise<void> | void;
 }

@@ -17,9 +17,13 @@ interface LockedBatch {
   bytes: number;
 }
 
-/** A batch copied into the archive and verified there, and deleted from the source: both transactions still open. */
+/**
+ * A batch written into the archive and deleted from the source, both transactions still open; its
+ * verification in the archive may still be running (`commit()` waits for it).
+ */
 interface StagedBatch extends LockedBatch {
   archive: SqlSession;
+  verified: Promise<void>;
 }
 
 /**
@@ -33,7 +37,7 @@ interface StagedBatch extends LockedBatch {
  * - with two or more source sessions, the next batch is read and locked while the current one
  *   finishes (read-ahead);
  * - with three source sessions and two archive sessions, the next batch is also copied, verified
- *   and deleted while the current one commits (pipelined).
+ *   and deleted while the current one is verified and commits (pipelined).
  * None of this changes what is committed when: every batch commits its archive transaction first,
  * only after its verification passed and its delete removed exactly the copied keys, and its source
  * transaction after that. `next()` returns a batch only once both are committed; the batch behind
@@ -120,6 +124,7 @@ export class CopyMover implements BatchMover {
     this.staged = null;
     const stagedBatch = await staged?.catch(() => null);
     if (stagedBatch) {
+      await stagedBatch.verified.catch(() => undefined);
       await rollbackQuietly(stagedBatch.archive);
       await rollbackQuietly(stagedBatch.session);
     }
@@ -171,21 +176,30 @@ export class CopyMover implements BatchMover {
   }
 
   /**
-   * Copies and verifies one batch in the archive and deletes it from the source, committing
-   * neither. The archive write and the source delete touch different databases and run side by
-   * side. Once the delete has run, the next batch may be read ahead (`readAhead`; until the delete
-   * ran, its index scan may still need to look at the row just after the batch, which the next
-   * read would lock).
+   * Copies one batch into the archive and deletes it from the source, committing neither. The
+   * archive write and the source delete touch different databases and run side by side. Once the
+   * delete has run, the next batch may be read ahead (`readAhead`; until the delete ran, its index
+   * scan may still need to look at the row just after the batch, which the next read would lock).
+   *
+   * The verification of the copy starts on the archive session as soon as the write is done, but
+   * this returns without waiting for it: pipelined, the next batch's write (on the other archive
+   * session) then overlaps this verification instead of following it, and `commit()` waits for it
+   * before anything is committed.
    */
   private async stage(batch: LockedBatch, readAhead: boolean): Promise<StagedBatch> {
     const s = this.statements;
     const { session: source, keys } = batch;
     const archive = this.archives[this.stages++ % this.archives.length];
-    const archiveSide = (async () => {
+    const written = (async () => {
       await archive.begin();
       await this.writer.write(archive, batch.rows, this.archivedAt(), this.runId);
-      await verifyArchiveCopy(archive, s, keys, batch.checksum);
     })();
+    const verified = written.then(async () => {
+      await this.hooks.beforeVerify?.(batch.number, keys);
+      await verifyArchiveCopy(archive, s, keys, batch.checksum);
+    });
+    // A failed verification surfaces when the batch is committed (or rolled back), not before.
+    verified.catch(() => undefined);
     const sourceSide = deleteCopiedRows(source, s, keys).then(() => {
       if (readAhead && this.sources.length > 1) {
         this.prefetched = this.read(s.nextBatch(s.rowsWithDigest, keys[keys.length - 1], this.limit));
@@ -193,20 +207,22 @@ export class CopyMover implements BatchMover {
         this.prefetched.catch(() => undefined);
       }
     });
-    const outcomes = await Promise.allSettled([archiveSide, sourceSide]);
+    const outcomes = await Promise.allSettled([written, sourceSide]);
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failure) {
+      await verified.catch(() => undefined);
       await rollbackQuietly(archive);
       await rollbackQuietly(source);
       throw failure.reason;
     }
-    return { ...batch, archive };
+    return { ...batch, archive, verified };
   }
 
-  /** Commits a staged batch: the archive first, then the source. */
+  /** Commits a staged batch once its copy is verified: the archive first, then the source. */
   private async commit(batch: StagedBatch): Promise<void> {
     try {
       try {
+        await batch.verified;
         await batch.archive.commit();
       } catch (error) {
         await rollbackQuietly(batch.archive);

@@ -49,6 +49,7 @@ export class ServerSideMover implements BatchMover {
 
       const copy = s.upsertSelect(keys, this.archivedAt(), this.runId);
       await this.session.execute(copy.sql, copy.params);
+      await this.hooks.beforeVerify?.(batch, keys);
       await this.verify(keys);
       await deleteCopiedRows(this.session, s, keys);
       // One commit covers both tables: there is no window between an archive and a source commit.
