@@ -14,6 +14,7 @@ import {
   describeMariaDb,
   mysqlConnection,
 } from './support/test-databases';
+import { waitFor } from './support/wait-for';
 
 const COLUMNS = ['id', 'note', 'amount', 'created_at'];
 const ROWS = 1000;
@@ -315,16 +316,18 @@ describeMariaDb('archival safety of the overlapped copy path', () => {
             return;
           }
           // Batch 3's archive write and source delete are in flight, not committed: wait until they show.
-          for (let attempt = 0; attempt < 50; attempt++) {
-            seenWhileCommitting = {
-              archive: await uncommittedCount(databases.env.ARCHIVE_DB_URL),
-              source: await uncommittedCount(databases.env.SOURCE_DB_URL),
-            };
-            if (seenWhileCommitting.archive === 300 && seenWhileCommitting.source === ROWS - 300) {
-              return;
-            }
-            await new Promise((resolve) => setTimeout(resolve, 20));
-          }
+          seenWhileCommitting = await waitFor(
+            "batch 3's uncommitted copy and delete while batch 2 commits",
+            async () => {
+              const seen = {
+                archive: await uncommittedCount(databases.env.ARCHIVE_DB_URL),
+                source: await uncommittedCount(databases.env.SOURCE_DB_URL),
+              };
+              return seen.archive === 300 && seen.source === ROWS - 300 && seen;
+            },
+            1000,
+            20,
+          );
         },
       },
     });
@@ -355,12 +358,15 @@ describeMariaDb('archival safety of the overlapped copy path', () => {
           }
           // Batch 2's copy is written, not yet verified: batch 3 is written on the other archive
           // session meanwhile, so its rows show up (uncommitted) before batch 2's check goes on.
-          for (let attempt = 0; attempt < 50 && archivedWhileVerifying < 300; attempt++) {
-            archivedWhileVerifying = await uncommittedCount(databases.env.ARCHIVE_DB_URL);
-            if (archivedWhileVerifying < 300) {
-              await new Promise((resolve) => setTimeout(resolve, 20));
-            }
-          }
+          archivedWhileVerifying = await waitFor(
+            "batch 3's uncommitted copy while batch 2 is verified",
+            async () => {
+              const archived = await uncommittedCount(databases.env.ARCHIVE_DB_URL);
+              return archived === 300 && archived;
+            },
+            1000,
+            20,
+          );
         },
       },
     });

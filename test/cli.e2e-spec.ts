@@ -12,8 +12,8 @@ import {
   getRun,
   rowCount,
   savePolicy,
-  waitFor,
 } from './support/job-fixtures';
+import { waitFor } from './support/wait-for';
 import { TestApp, startTestApp } from './support/test-app';
 import { TestDatabases, createTestDatabases, describeEachEngine, describeMariaDb } from './support/test-databases';
 

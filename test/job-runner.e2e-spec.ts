@@ -16,9 +16,9 @@ import {
   getRun,
   rowCount,
   savePolicy,
-  waitFor,
   waitForRunEnd,
 } from './support/job-fixtures';
+import { waitFor } from './support/wait-for';
 import { AppProcess, startAppProcess } from './support/app-process';
 import { TEST_ADMIN, TEST_JWT_SECRET, TestApp, startTestApp } from './support/test-app';
 import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';

@@ -9,8 +9,8 @@ import {
   createDatedTable,
   rowCount,
   savePolicy,
-  waitFor,
 } from './support/job-fixtures';
+import { waitFor } from './support/wait-for';
 import { AppProcess, startAppProcess } from './support/app-process';
 import { TEST_ADMIN, TEST_JWT_SECRET, TestApp, startTestApp } from './support/test-app';
 import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';

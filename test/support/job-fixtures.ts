@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RunDto } from '../../src/runs/dto/run.dto';
 import { daysAgo, tableContent } from './engine-fixtures';
 import { TestApp } from './test-app';
 import { TestDatabases } from './test-databases';
+import { waitFor } from './wait-for';
 
 /** Columns of the tables made by createDatedTable. */
 export const DATED_COLUMNS = ['id', 'customer_id', 'note', 'created_at'];
@@ -83,26 +83,6 @@ export async function savePolicy(as: Caller, tableName: string, extra: Record<st
   });
   if (response.status !== 201 && response.status !== 200) {
     throw new Error(`policy for ${tableName} not saved: ${response.status} ${JSON.stringify(response.body)}`);
-  }
-}
-
-/** Polls until `probe` returns a value (not undefined/null/false), or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 20_000,
-  intervalMs = 40,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null && value !== false) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await sleep(intervalMs);
   }
 }
 
