@@ -6,9 +6,11 @@ import { EngineError } from '../archive/engine-errors';
 import { EngineRunOptions, EngineRunResult } from '../archive/engine.types';
 import { planLanes, runLanes, withinLane } from '../archive/key-lanes';
 import { KeyColumns } from '../archive/key-columns';
+import { withSessionGroup } from '../database/session-group';
 import { SqlSession } from '../database/sql-client';
 import { inspectTable } from '../database/schema/schema-inspector';
 import { TableSchema, findColumn, isDateColumn } from '../database/schema/table-schema';
+import { PurgeBatchStatements, PurgeBatches } from './purge-batches';
 
 export interface PurgeRunOptions extends EngineRunOptions {
   /** Exact cutoff literal instead of `now - deleteAfterDays` (benchmarks). */
@@ -52,40 +54,22 @@ export class PurgeEngine {
         archive.schema,
         withinLane(expired, key, lane),
       );
-      return archive.withSession((session) =>
-        runBatchLoop((after, limit) => deleteBatch(session, laneStatements, after, limit), {
-          ...options,
-          ...laneOptions,
-        }),
-      );
+      // One lane finds each next batch's end on a second session while deleting (lanes already overlap).
+      const sessions = lanes.length === 1 && archive.maxSessions >= 2 ? 2 : 1;
+      return withSessionGroup(archive, sessions, async ([deleter, finder]) => {
+        const batches = new PurgeBatches(laneStatements, deleter, finder ?? null);
+        try {
+          return await runBatchLoop((after, limit) => batches.next(after, limit), { ...options, ...laneOptions });
+        } finally {
+          await batches.close();
+        }
+      });
     });
     return loopResult(loop, details);
   }
 }
 
 const NOTHING_DONE: BatchLoopResult = { rows: 0, batches: 0, lastKey: null, stopReason: 'completed' };
-
-/**
- * One purge batch, two statements and no explicit transaction: find the key of the `limit`-th
- * expired row after `after`, then delete the expired rows up to it — one atomic statement, a range
- * scan, nothing sent back and forth but two keys. Retention is about age alone, so the delete's own
- * predicate is what decides; nothing needs to be locked in between.
- */
-async function deleteBatch(
-  session: SqlSession,
-  statements: PurgeStatements,
-  after: readonly unknown[] | null,
-  limit: number,
-): Promise<{ rows: number; lastKey: unknown[] } | null> {
-  const find = statements.batchEnd(after, limit);
-  const [end] = await session.queryArrays(find.sql, find.params);
-  if (!end) {
-    return null;
-  }
-  const remove = statements.deleteExpired(after, end);
-  const { affectedRows } = await session.execute(remove.sql, remove.params);
-  return { rows: affectedRows, lastKey: end };
-}
 
 function assertPurgeable(table: TableSchema, dateColumn: string): void {
   const column = findColumn(table, dateColumn);
@@ -96,7 +80,7 @@ function assertPurgeable(table: TableSchema, dateColumn: string): void {
   }
 }
 
-class PurgeStatements {
+class PurgeStatements implements PurgeBatchStatements {
   private readonly key: KeyColumns;
   readonly table: string;
 
@@ -110,7 +94,6 @@ class PurgeStatements {
     this.table = dialect.qualifiedTable(archiveSchema, schema.name);
   }
 
-  /** The key of the last of the next `limit` expired rows after `after` (no row: the purge is done). */
   batchEnd(after: readonly unknown[] | null, limit: number): SqlFragment {
     const keyset = after ? ` AND ${this.key.after()}` : '';
     const keys = this.key.quoted.join(', ');
@@ -123,7 +106,6 @@ class PurgeStatements {
     };
   }
 
-  /** Deletes the expired rows after `after` and up to `end`, both in key order. */
   deleteExpired(after: readonly unknown[] | null, end: readonly unknown[]): SqlFragment {
     const keyset = after ? ` AND ${this.key.after()}` : '';
     return {
