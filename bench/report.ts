@@ -67,6 +67,8 @@ export interface VariantSummary {
   medianCpuMicrosPerRow?: number;
   /** Median of busy CPU-seconds ÷ wall-clock seconds: 2.0 = both cores of a 2-core machine busy. */
   medianCoresBusy?: number;
+  /** Median of stolen CPU-seconds ÷ wall-clock seconds: cores' worth the hypervisor ran elsewhere. */
+  medianCoresStolen?: number;
   /** DAS's median rows/s divided by this variant's. */
   dasRatio?: number;
 }
@@ -79,6 +81,9 @@ export function summarise(runs: RunRecord[], variants: string[]): VariantSummary
     const rss = verified.map((run) => run.maxRssKb).filter((kb): kb is number => kb !== undefined);
     const engine = verified.map((run) => run.engineSeconds).filter((s): s is number => s !== undefined);
     const measured = verified.filter((run): run is RunRecord & { cpu: CpuUse } => run.cpu !== undefined);
+    const stolen = measured
+      .filter((run) => run.cpu.stolenSeconds !== undefined)
+      .map((run) => (run.cpu.stolenSeconds ?? 0) / Math.max(run.cpu.windowSeconds, 1e-3));
     return {
       variant,
       runs: mine.length,
@@ -95,6 +100,7 @@ export function summarise(runs: RunRecord[], variants: string[]): VariantSummary
       medianCoresBusy: measured.length
         ? median(measured.map((run) => run.cpu.seconds / Math.max(run.cpu.windowSeconds, 1e-3)))
         : undefined,
+      medianCoresStolen: stolen.length ? median(stolen) : undefined,
     };
   });
   const das = summaries.find((summary) => summary.variant === 'das');
@@ -115,15 +121,15 @@ export function formatTable(title: string, runs: RunRecord[], variants: string[]
   const lines = [
     `### ${title}`,
     '',
-    '| variant | median rows/s | median s | all runs, rows/s | verified | DAS ÷ this | in-engine s | peak RSS | CPU µs/row | cores busy |',
-    '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| variant | median rows/s | median s | all runs, rows/s | verified | DAS ÷ this | in-engine s | peak RSS | CPU µs/row | cores busy | cores stolen |',
+    '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const summary of summarise(runs, variants)) {
     const skip = skipped.find((item) => item.variant === summary.variant);
     if (skip) {
-      lines.push(`| ${summary.variant} | ${skip.kind} | | ${skip.reason.replace(/\|/g, '/')} | | | | | | |`);
+      lines.push(`| ${summary.variant} | ${skip.kind} | | ${skip.reason.replace(/\|/g, '/')} | | | | | | | |`);
     } else if (summary.unavailable) {
-      lines.push(`| ${summary.variant} | unavailable | | ${firstFailure(runs, summary.variant)} | | | | | | |`);
+      lines.push(`| ${summary.variant} | unavailable | | ${firstFailure(runs, summary.variant)} | | | | | | | |`);
     } else if (summary.runs > 0) {
       lines.push(
         `| ${summary.variant} | ${int(summary.medianRowsPerSecond)} | ${
@@ -136,7 +142,7 @@ export function formatTable(title: string, runs: RunRecord[], variants: string[]
         )} | ${summary.maxRssKb === undefined ? '' : `${(summary.maxRssKb / 1024).toFixed(0)} MiB`} | ${fixed(
           summary.medianCpuMicrosPerRow,
           1,
-        )} | ${fixed(summary.medianCoresBusy, 2)} |`,
+        )} | ${fixed(summary.medianCoresBusy, 2)} | ${fixed(summary.medianCoresStolen, 2)} |`,
       );
     }
   }

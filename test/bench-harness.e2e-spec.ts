@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'mysql2/promise';
-import { CpuUse, busySecondsOf } from '../bench/cpu';
+import { CpuUse, cpuSecondsOf } from '../bench/cpu';
 import {
   DatabaseRef,
   ServerRef,
@@ -93,10 +93,16 @@ describeMariaDb('benchmark harness: seeding, SQL floor, verification', () => {
     expect(record.batches).toBe(Math.ceil(record.rows / 150));
     // The machine's busy CPU time during the run (Linux): measured, and at most every core all along.
     const cpu = record.cpu as CpuUse;
-    expect(cpu).toEqual({ seconds: expect.any(Number), windowSeconds: expect.any(Number) });
+    expect(cpu).toEqual({
+      seconds: expect.any(Number),
+      windowSeconds: expect.any(Number),
+      stolenSeconds: expect.any(Number),
+    });
     expect(cpu.windowSeconds).toBeGreaterThan(0);
     expect(cpu.seconds).toBeGreaterThanOrEqual(0);
     expect(cpu.seconds).toBeLessThanOrEqual((cpu.windowSeconds + 0.02) * cpus().length);
+    expect(cpu.stolenSeconds).toBeGreaterThanOrEqual(0);
+    expect(cpu.stolenSeconds).toBeLessThanOrEqual((cpu.windowSeconds + 0.02) * cpus().length);
 
     await conn.query(`UPDATE ${qualified(table('archive', 'orders'))} SET note = 'tampered' ORDER BY id LIMIT 1`);
     const tampered = await verify(expectation);
@@ -126,12 +132,14 @@ describeMariaDb('benchmark harness: seeding, SQL floor, verification', () => {
 });
 
 describe('benchmark report: CPU per row and busy cores', () => {
-  it('reads the busy time of all cores from /proc/stat, idle, iowait and steal excluded', () => {
+  it('reads the busy time of all cores from /proc/stat, idle, iowait and steal excluded, and the stolen time apart', () => {
     const stat = 'cpu  1000 20 300 5000 40 5 7 900 0 0\ncpu0 500 10 150 2500 20 2 3 450 0 0\nintr 123\n';
-    // user + nice + system + irq + softirq, in ticks of 1/100 s
-    expect(busySecondsOf(stat)).toBe(13.32);
-    expect(busySecondsOf('intr 123\n')).toBeNull();
-    expect(busySecondsOf('cpu  x y z\n')).toBeNull();
+    // busy: user + nice + system + irq + softirq; stolen: steal; in ticks of 1/100 s
+    expect(cpuSecondsOf(stat)).toEqual({ busy: 13.32, stolen: 9 });
+    // Kernels before 2.6.11 print no steal column.
+    expect(cpuSecondsOf('cpu  1000 20 300 5000 40 5 7\n')).toEqual({ busy: 13.32, stolen: 0 });
+    expect(cpuSecondsOf('intr 123\n')).toBeNull();
+    expect(cpuSecondsOf('cpu  x y z\n')).toBeNull();
   });
 
   it('reports the median CPU microseconds per row and busy cores over the verified runs', () => {
@@ -160,9 +168,9 @@ describe('benchmark report: CPU per row and busy cores', () => {
       log: '',
     });
     const runs = [
-      run('das', 1000, { seconds: 0.03, windowSeconds: 0.02 }),
-      run('das', 1000, { seconds: 0.02, windowSeconds: 0.02 }),
-      run('das', 1000, { seconds: 0.04, windowSeconds: 0.02 }),
+      run('das', 1000, { seconds: 0.03, windowSeconds: 0.02, stolenSeconds: 0.002 }),
+      run('das', 1000, { seconds: 0.02, windowSeconds: 0.02, stolenSeconds: 0.001 }),
+      run('das', 1000, { seconds: 0.04, windowSeconds: 0.02, stolenSeconds: 0.004 }),
       run('pt-bulk', 1000, { seconds: 0.028, windowSeconds: 0.025 }),
       run('pt-bulk', 1000, { seconds: 9, windowSeconds: 1 }, 'failed'),
       run('floor', 1000, undefined),
@@ -173,12 +181,15 @@ describe('benchmark report: CPU per row and busy cores', () => {
     expect(das.medianCoresBusy).toBeCloseTo(1.5, 6);
     expect(pt.medianCpuMicrosPerRow).toBeCloseTo(28, 6);
     expect(pt.medianCoresBusy).toBeCloseTo(1.12, 6);
+    expect(das.medianCoresStolen).toBeCloseTo(0.1, 6);
+    // Recorded before the steal was: no figure rather than zero.
+    expect(pt.medianCoresStolen).toBeUndefined();
     expect(floor.medianCpuMicrosPerRow).toBeUndefined();
 
     const table = formatTable('archive', runs, ['das', 'pt-bulk', 'floor'], []);
-    expect(table).toContain('| CPU µs/row | cores busy |');
-    expect(table).toMatch(/^\| das \|.* \| 30\.0 \| 1\.50 \|$/m);
-    expect(table).toMatch(/^\| pt-bulk \|.* \| 28\.0 \| 1\.12 \|$/m);
-    expect(table).toMatch(/^\| floor \|.* \| {2}\| {2}\|$/m);
+    expect(table).toContain('| CPU µs/row | cores busy | cores stolen |');
+    expect(table).toMatch(/^\| das \|.* \| 30\.0 \| 1\.50 \| 0\.10 \|$/m);
+    expect(table).toMatch(/^\| pt-bulk \|.* \| 28\.0 \| 1\.12 \| {2}\|$/m);
+    expect(table).toMatch(/^\| floor \|.* \| {2}\| {2}\| {2}\|$/m);
   });
 });
