@@ -81,9 +81,9 @@ export function summarise(runs: RunRecord[], variants: string[]): VariantSummary
     const rss = verified.map((run) => run.maxRssKb).filter((kb): kb is number => kb !== undefined);
     const engine = verified.map((run) => run.engineSeconds).filter((s): s is number => s !== undefined);
     const measured = verified.filter((run): run is RunRecord & { cpu: CpuUse } => run.cpu !== undefined);
-    const stolen = measured
-      .filter((run) => run.cpu.stolenSeconds !== undefined)
-      .map((run) => (run.cpu.stolenSeconds ?? 0) / Math.max(run.cpu.windowSeconds, 1e-3));
+    const stolen = measured.flatMap(({ cpu }) =>
+      cpu.stolenSeconds === undefined ? [] : [coresOf(cpu.stolenSeconds, cpu)],
+    );
     return {
       variant,
       runs: mine.length,
@@ -97,9 +97,7 @@ export function summarise(runs: RunRecord[], variants: string[]): VariantSummary
       medianCpuMicrosPerRow: measured.length
         ? median(measured.filter((run) => run.rows > 0).map((run) => (run.cpu.seconds * 1e6) / run.rows))
         : undefined,
-      medianCoresBusy: measured.length
-        ? median(measured.map((run) => run.cpu.seconds / Math.max(run.cpu.windowSeconds, 1e-3)))
-        : undefined,
+      medianCoresBusy: measured.length ? median(measured.map(({ cpu }) => coresOf(cpu.seconds, cpu))) : undefined,
       medianCoresStolen: stolen.length ? median(stolen) : undefined,
     };
   });
@@ -111,6 +109,9 @@ export function summarise(runs: RunRecord[], variants: string[]): VariantSummary
   }
   return summaries;
 }
+
+/** CPU-seconds spent during a run as cores' worth: 2.0 = both cores of a 2-core machine all along. */
+const coresOf = (cpuSeconds: number, cpu: CpuUse) => cpuSeconds / Math.max(cpu.windowSeconds, 1e-3);
 
 const fixed = (value: number | undefined, digits: number) =>
   value === undefined || !Number.isFinite(value) ? '' : value.toFixed(digits);

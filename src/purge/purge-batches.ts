@@ -65,15 +65,20 @@ export class PurgeBatches {
    */
   private async endAfter(after: readonly unknown[] | null, limit: number): Promise<unknown[] | null> {
     const ahead = this.ahead;
-    this.ahead = null;
     if (ahead && ahead.after === after) {
+      this.ahead = null;
       return ahead.end;
     }
-    await ahead?.end.catch(() => undefined);
+    // Found after another key: of no use, but let it finish before the finder is asked again.
+    await this.close();
     return this.findEnd(this.deleter, after, limit);
   }
 
-  private async findEnd(session: SqlSession, after: readonly unknown[] | null, limit: number): Promise<unknown[] | null> {
+  private async findEnd(
+    session: SqlSession,
+    after: readonly unknown[] | null,
+    limit: number,
+  ): Promise<unknown[] | null> {
     const find = this.statements.batchEnd(after, limit);
     const [end] = await session.queryArrays(find.sql, find.params);
     return end ?? null;
