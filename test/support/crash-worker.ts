@@ -1,12 +1,23 @@
 /**
  * A child process that runs the archival engine and dies with SIGKILL at a chosen point of the
  * protocol — a real crash: no finally blocks, no rollback, connections cut by the kernel.
- *   argv: <sourceUrl> <archiveUrl> <table> <transfer> <hook: afterRead|afterArchiveCommit> <batch> [lanes]
+ *   argv: <sourceUrl> <archiveUrl> <table> <transfer> <hook: afterRead|beforeVerify|afterArchiveCommit> <batch> [lanes]
  * With lanes, each lane counts its own batches: the first lane to reach <batch> crashes the process.
  */
 import { ArchivalEngine, TransferMode } from '../../src/archive/archival-engine';
 import { openSqlClient } from '../../src/database/open-sql-client';
 import { policyFor } from './engine-fixtures';
+
+const HOOKS = ['afterRead', 'beforeVerify', 'afterArchiveCommit'] as const;
+
+/** A misspelt hook name fails with its name, instead of a run that ends without crashing. */
+function hookName(hook: string): (typeof HOOKS)[number] {
+  const known = HOOKS.find((name) => name === hook);
+  if (!known) {
+    throw new Error(`unknown hook "${hook}"; one of ${HOOKS.join(', ')}`);
+  }
+  return known;
+}
 
 async function main(): Promise<void> {
   const [sourceUrl, archiveUrl, table, transfer, hook, batch, lanes = '1'] = process.argv.slice(2);
@@ -27,7 +38,7 @@ async function main(): Promise<void> {
     batchSize: 100,
     transfer: transfer as TransferMode,
     lanes: Number(lanes),
-    hooks: hook === 'afterRead' ? { afterRead: die } : { afterArchiveCommit: die },
+    hooks: { [hookName(hook)]: die },
   });
   process.stdout.write('finished without crashing\n');
   process.exit(0);
