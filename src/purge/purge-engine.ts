@@ -6,7 +6,6 @@ import { EngineError } from '../archive/engine-errors';
 import { EngineRunOptions, EngineRunResult } from '../archive/engine.types';
 import { planLanes, runLanes, withinLane } from '../archive/key-lanes';
 import { KeyColumns } from '../archive/key-columns';
-import { withSessionGroup } from '../database/session-group';
 import { SqlSession } from '../database/sql-client';
 import { inspectTable } from '../database/schema/schema-inspector';
 import { TableSchema, findColumn, isDateColumn } from '../database/schema/table-schema';
@@ -54,15 +53,9 @@ export class PurgeEngine {
         archive.schema,
         withinLane(expired, key, lane),
       );
-      // One lane finds each next batch's end on a second session while deleting (lanes already overlap).
-      const sessions = lanes.length === 1 && archive.maxSessions >= 2 ? 2 : 1;
-      return withSessionGroup(archive, sessions, async ([deleter, finder]) => {
-        const batches = new PurgeBatches(laneStatements, deleter, finder ?? null);
-        try {
-          return await runBatchLoop((after, limit) => batches.next(after, limit), { ...options, ...laneOptions });
-        } finally {
-          await batches.close();
-        }
+      return archive.withSession((session) => {
+        const batches = new PurgeBatches(laneStatements, session);
+        return runBatchLoop((after, limit) => batches.next(after, limit), { ...options, ...laneOptions });
       });
     });
     return loopResult(loop, details);
