@@ -109,6 +109,13 @@ const TYPES: Array<{ column: string; type: string; values: string[]; compare: 'v
   },
   { column: 'c_set', type: "SET('x','y','z')", values: ["'x,z'", "''", "'x,y,z'"], compare: 'bytes' },
   { column: 'c_char', type: 'CHAR(10)', values: ["'abc'", "'Abc'", "''"], compare: 'bytes' },
+  {
+    // What LOAD DATA's text format has to escape, or could mistake for a NULL or a line end.
+    column: 'c_escapes',
+    type: 'VARCHAR(64)',
+    values: ["'\\\\N'", "CONCAT('a', CHAR(0), 'b\\\\', CHAR(9), '\\\\t', CHAR(13))", "'NULL'"],
+    compare: 'bytes',
+  },
 ];
 
 describeMariaDb('value fidelity through archival [mariadb]', () => {
@@ -116,14 +123,14 @@ describeMariaDb('value fidelity through archival [mariadb]', () => {
   let clients: EngineClients;
   useEngineDatabases('mysql', (opened) => ({ databases, clients } = opened));
 
-  it.each<[TransferMode, 'load-data' | 'upsert', boolean]>([
-    ['copy', 'load-data', true],
-    ['copy', 'load-data', false],
-    ['copy', 'upsert', true],
-    ['server-side', 'upsert', true],
+  it.each<[TransferMode, 'load-data' | 'upsert', boolean, string | undefined]>([
+    ['copy', 'load-data', true, 'lines'],
+    ['copy', 'load-data', false, 'values'],
+    ['copy', 'upsert', true, 'values'],
+    ['server-side', 'upsert', true, undefined],
   ])(
-    'archives every type with each value byte-identical (%s transfer, %s, local infile allowed: %s), compared by the server',
-    async (transfer, archiveWrite, localInfile) => {
+    'archives every type with each value byte-identical (%s transfer, %s, local infile allowed: %s: %s), compared by the server',
+    async (transfer, archiveWrite, localInfile, copyFormat) => {
       await databases.source(`SET GLOBAL local_infile = ${localInfile ? 1 : 0}`);
       await databases.source('DROP TABLE IF EXISTS fidelity, fidelity_before');
       await databases.archive('DROP TABLE IF EXISTS fidelity');
@@ -151,6 +158,7 @@ describeMariaDb('value fidelity through archival [mariadb]', () => {
       });
       await databases.source('SET GLOBAL local_infile = 1');
       expect(result).toMatchObject({ rows: 4, details: expect.objectContaining({ transfer }) });
+      expect(result.details.copyFormat).toBe(copyFormat);
 
       const before = `\`${databases.names.source}\`.fidelity_before`;
       const archived = `\`${databases.names.archive}\`.fidelity`;
@@ -168,6 +176,33 @@ describeMariaDb('value fidelity through archival [mariadb]', () => {
       expect(Number(n)).toBe(0);
     },
   );
+
+  it('moves a table with a column type the line format does not carry as values, through LOAD DATA', async () => {
+    await databases.source('DROP TABLE IF EXISTS identities');
+    await databases.archive('DROP TABLE IF EXISTS identities');
+    await databases.source(
+      'CREATE TABLE identities (id INT PRIMARY KEY, created_at DATETIME NOT NULL, u UUID, ip INET6, note VARCHAR(32))',
+    );
+    await databases.source(
+      `INSERT INTO identities VALUES
+        (1, NOW() - INTERVAL 400 DAY, 'e3b0c442-98fc-11ee-8c90-0242ac120002', '2001:db8::ff00:42:8329', 'tab\there'),
+        (2, NOW() - INTERVAL 400 DAY, NULL, '::ffff:192.0.2.1', NULL),
+        (3, NOW() - INTERVAL 400 DAY, '00000000-0000-0000-0000-000000000001', NULL, 'back\\slash')`,
+    );
+    const before = await databases.source('SELECT id, u, ip, note FROM identities ORDER BY id');
+
+    const result = await new ArchivalEngine().run({
+      policy: policyFor('identities'),
+      source: clients.source,
+      archive: clients.archive,
+      runId: 1,
+      batchSize: 2,
+      transfer: 'copy',
+    });
+
+    expect(result).toMatchObject({ rows: 3, details: expect.objectContaining({ copyFormat: 'values' }) });
+    expect(await databases.archive('SELECT id, u, ip, note FROM identities ORDER BY id')).toEqual(before);
+  });
 
   it('creates the archive column types exactly as the source declares them', async () => {
     const types = await databases.source<{ name: string; type: string; charset: string | null }>(

@@ -5,6 +5,8 @@ import { TableSchema } from '../database/schema/table-schema';
 import { policyProblems } from '../policy/policy-rules';
 import { ArchiveTableManager } from './archive-table-manager';
 import { ArchiveWriter, LoadDataWriter, UpsertWriter } from './archive-writer';
+import { CopyFormat, ValueCopyFormat } from './copy-format';
+import { LineCopyFormat, canCopyLines } from './line-copy-format';
 import { ArchivalHooks, BatchMover } from './batch-mover';
 import { BatchStep, runBatchLoop } from './batch-loop';
 import { BatchStatements } from './batch-statements';
@@ -79,11 +81,16 @@ export class ArchivalEngine {
     }
     await this.tables.ensure(archive, table, policy.dateColumn);
     const serverSide = await this.useServerSide(options, source, archive, table.name);
+    const lines =
+      !serverSide && options.archiveWrite !== 'upsert' && (await canCopyLines(source, archive, statements, table));
     const details: Record<string, unknown> = {
       archiveCutoff: cutoff,
       transfer: serverSide ? 'server-side' : 'copy',
       keyColumns: table.primaryKey,
     };
+    if (!serverSide) {
+      details.copyFormat = lines ? 'lines' : 'values';
+    }
     const blocked = new BlockedKeys();
     const lanes = await planLanes(source, statements.key, options.lanes ?? 1, statements.sourceTable, selection);
     if (lanes.length > 1) {
@@ -97,7 +104,8 @@ export class ArchivalEngine {
         archive.schema,
         withinLane(selection, statements.key, lane),
       );
-      return this.withMover(options, laneStatements, serverSide, lanes.length, (mover) =>
+      const format = serverSide ? null : this.copyFormat(options, laneStatements, table, lines);
+      return this.withMover(options, laneStatements, format, lanes.length, (mover) =>
         runBatchLoop((after, limit) => this.step(mover, after, limit, blocked), {
           ...options,
           ...laneOptions,
@@ -135,7 +143,8 @@ export class ArchivalEngine {
   private async withMover<T>(
     options: ArchivalRunOptions,
     statements: BatchStatements,
-    serverSide: boolean,
+    /** How rows travel through this process; null: they move inside the server. */
+    format: CopyFormat | null,
     laneCount: number,
     work: (mover: BatchMover) => Promise<T>,
   ): Promise<T> {
@@ -148,7 +157,7 @@ export class ArchivalEngine {
         await mover.close();
       }
     };
-    if (serverSide) {
+    if (!format) {
       return source.withSession((session) => run(new ServerSideMover(statements, session, runId, archivedAt, hooks)));
     }
     // Each side's sessions are taken as one group (see withSessionGroup), never more than its pool holds.
@@ -157,11 +166,21 @@ export class ArchivalEngine {
     const sourceSessions = pipelined ? 3 : readAhead ? 2 : 1;
     return withSessionGroup(source, sourceSessions, (sources) =>
       withSessionGroup(archive, pipelined ? 2 : 1, (archives) =>
-        run(
-          new CopyMover(statements, sources, archives, runId, archivedAt, this.writerFor(options, statements), hooks),
-        ),
+        run(new CopyMover(statements, sources, archives, runId, archivedAt, format, hooks)),
       ),
     );
+  }
+
+  /** Lines where `canCopyLines` found them usable; values, written by `writerFor`, everywhere else. */
+  private copyFormat(
+    options: ArchivalRunOptions,
+    statements: BatchStatements,
+    table: TableSchema,
+    lines: boolean,
+  ): CopyFormat {
+    return lines
+      ? new LineCopyFormat(statements, table)
+      : new ValueCopyFormat(statements, this.writerFor(options, statements));
   }
 
   /** LOAD DATA into MySQL/MariaDB archives unless told otherwise; the portable upsert everywhere else. */

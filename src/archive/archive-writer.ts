@@ -77,7 +77,7 @@ export class LoadDataWriter implements ArchiveWriter {
  * The server or client will not do LOCAL INFILE: 1148 (older servers), 3948 (MySQL 8, local_infile
  * off), 4166 (MariaDB, local_infile off), 2068 (rejected by the client library).
  */
-function isLocalInfileRefused(error: unknown): boolean {
+export function isLocalInfileRefused(error: unknown): boolean {
   const errno = (error as { errno?: number })?.errno;
   return errno === 1148 || errno === 3948 || errno === 4166 || errno === 2068;
 }

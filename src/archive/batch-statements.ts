@@ -1,3 +1,4 @@
+import { MYSQL_BINARY_TYPES } from '../database/dialect/mysql-dialect';
 import { DigestColumn, SqlDialect } from '../database/dialect/sql-dialect';
 import { TableSchema } from '../database/schema/table-schema';
 import { ARCHIVED_AT, ARCHIVE_RUN_ID } from './archive-ddl';
@@ -5,7 +6,7 @@ import { KeyColumns } from './key-columns';
 import { SqlFragment } from './row-selection';
 
 /** Types mysql2 hands over as Buffers: they travel through LOAD DATA as hex. */
-const MYSQL_HEX_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob', 'bit']);
+export const MYSQL_HEX_TYPES = new Set(MYSQL_BINARY_TYPES);
 
 /**
  * The SQL of one archival run, built once from the live schema: which source rows a batch takes,
@@ -137,9 +138,10 @@ export class BatchStatements {
 
   /**
    * `LOAD DATA LOCAL INFILE … REPLACE` of the copy rows (MySQL/MariaDB), with binary columns
-   * sent as hex and decoded by UNHEX; binds `archived_at` and `archive_run_id`.
+   * sent as hex and decoded by UNHEX; binds `archived_at` and `archive_run_id`. `charset` is the
+   * encoding of the stream: utf8mb4 text, or `binary` for strings sent as their stored bytes.
    */
-  loadDataStatement(archivedAt: string, runId: number): SqlFragment {
+  loadDataStatement(archivedAt: string, runId: number, charset: 'utf8mb4' | 'binary' = 'utf8mb4'): SqlFragment {
     const targets: string[] = [];
     const decoded: string[] = [];
     this.columnTypes.forEach(({ dataType }, i) => {
@@ -153,7 +155,7 @@ export class BatchStatements {
     const [archivedAtColumn, runIdColumn] = this.archiveColumns.slice(-2);
     return {
       sql:
-        `LOAD DATA LOCAL INFILE 'das-batch.tsv' REPLACE INTO TABLE ${this.archiveTable} CHARACTER SET utf8mb4 ` +
+        `LOAD DATA LOCAL INFILE 'das-batch.tsv' REPLACE INTO TABLE ${this.archiveTable} CHARACTER SET ${charset} ` +
         `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${targets.join(', ')}) ` +
         `SET ${[...decoded, `${archivedAtColumn} = ?`, `${runIdColumn} = ?`].join(', ')}`,
       params: [archivedAt, runId],

@@ -1,27 +1,22 @@
-import { RowSetChecksum } from '../database/row-checksum';
 import { SqlSession } from '../database/sql-client';
-import { ArchiveWriter } from './archive-writer';
 import { ArchivalHooks, BatchMover, MovedBatch } from './batch-mover';
-import { deleteCopiedRows, digestChecksum, rollbackQuietly, verifyArchiveCopy } from './batch-protocol';
+import { deleteCopiedRows, rollbackQuietly } from './batch-protocol';
 import { BatchStatements } from './batch-statements';
-import { approximateBytes } from './row-size';
+import { CopyBatch, CopyFormat } from './copy-format';
 import { SqlFragment } from './row-selection';
 
 /** A batch read and locked on one source session, its transaction still open. */
-interface LockedBatch {
+interface LockedBatch<B extends CopyBatch> {
   number: number;
   session: SqlSession;
-  rows: unknown[][];
-  keys: unknown[][];
-  checksum: RowSetChecksum;
-  bytes: number;
+  data: B;
 }
 
 /**
  * A batch written into the archive and deleted from the source, both transactions still open; its
  * verification in the archive may still be running (`commit()` waits for it).
  */
-interface StagedBatch extends LockedBatch {
+interface StagedBatch<B extends CopyBatch> extends LockedBatch<B> {
   archive: SqlSession;
   verified: Promise<void>;
 }
@@ -43,16 +38,16 @@ interface StagedBatch extends LockedBatch {
  * transaction after that. `next()` returns a batch only once both are committed; the batch behind
  * it is still open, and rolled back by `close()` if the run stops there.
  */
-export class CopyMover implements BatchMover {
+export class CopyMover<B extends CopyBatch = CopyBatch> implements BatchMover {
   private batchNumber = 0;
   private reads = 0;
   private stages = 0;
   /** Rows the last `next()` asked for: batches read ahead are read with it. */
   private limit = 0;
   /** The next batch, read and locked while the current one was written. */
-  private prefetched: Promise<LockedBatch | null> | null = null;
+  private prefetched: Promise<LockedBatch<B> | null> | null = null;
   /** The next batch, copied and deleted while the current one committed (pipelined only). */
-  private staged: Promise<StagedBatch | null> | null = null;
+  private staged: Promise<StagedBatch<B> | null> | null = null;
   private readonly pipelined: boolean;
 
   /**
@@ -67,7 +62,7 @@ export class CopyMover implements BatchMover {
     private readonly archives: readonly SqlSession[],
     private readonly runId: number,
     private readonly archivedAt: () => string,
-    private readonly writer: ArchiveWriter,
+    private readonly format: CopyFormat<B>,
     private readonly hooks: ArchivalHooks = {},
   ) {
     // Batch N commits on one archive session while N+1 writes on the other, and N+2 is read on a
@@ -79,7 +74,7 @@ export class CopyMover implements BatchMover {
     this.limit = limit;
     const staged = this.staged;
     this.staged = null;
-    let current: StagedBatch | null;
+    let current: StagedBatch<B> | null;
     try {
       current = await (staged ?? this.stageNext(after));
     } catch (error) {
@@ -103,18 +98,18 @@ export class CopyMover implements BatchMover {
       await this.close();
       throw error;
     }
-    return { moved: current.rows.length, keys: current.keys, bytes: current.bytes };
+    return movedBatch(current.data);
   }
 
   async only(keys: readonly unknown[][]): Promise<MovedBatch> {
     await this.close();
-    const batch = await this.read(this.statements.keyedBatch(this.statements.rowsWithDigest, keys));
+    const batch = await this.read(this.statements.keyedBatch(this.format.selectList, keys));
     if (!batch) {
       return { moved: 0, keys: [] };
     }
     const staged = await this.stage(batch, false);
     await this.commit(staged);
-    return { moved: staged.rows.length, keys: staged.keys, bytes: staged.bytes };
+    return movedBatch(staged.data);
   }
 
   /** Releases the batches held ahead of the last one returned (their rows stay where they are). */
@@ -137,11 +132,10 @@ export class CopyMover implements BatchMover {
   }
 
   /** The batch after `after`: the one read ahead if there is one, else read now; then written. */
-  private async stageNext(after: readonly unknown[] | null): Promise<StagedBatch | null> {
-    const s = this.statements;
+  private async stageNext(after: readonly unknown[] | null): Promise<StagedBatch<B> | null> {
     const pending = this.prefetched;
     this.prefetched = null;
-    const batch = await (pending ?? this.read(s.nextBatch(s.rowsWithDigest, after, this.limit)));
+    const batch = await (pending ?? this.read(this.statements.nextBatch(this.format.selectList, after, this.limit)));
     return batch && this.stage(batch, true);
   }
 
@@ -149,8 +143,7 @@ export class CopyMover implements BatchMover {
    * Opens a transaction on the next source session in turn (which holds none: the session used
    * `sources.length` batches ago has committed) and locks the batch's rows.
    */
-  private async read(select: SqlFragment): Promise<LockedBatch | null> {
-    const s = this.statements;
+  private async read(select: SqlFragment): Promise<LockedBatch<B> | null> {
     const session = this.sources[this.reads++ % this.sources.length];
     await session.begin();
     try {
@@ -159,15 +152,8 @@ export class CopyMover implements BatchMover {
         await session.rollback();
         return null;
       }
-      const batch: LockedBatch = {
-        number: ++this.batchNumber,
-        session,
-        rows,
-        keys: rows.map((row) => s.keyOf(row)),
-        checksum: digestChecksum(rows, s.columns.length),
-        bytes: rows.reduce((total, row) => total + approximateBytes(row, s.columns.length), 0),
-      };
-      await this.hooks.afterRead?.(batch.number, batch.keys);
+      const batch: LockedBatch<B> = { number: ++this.batchNumber, session, data: this.format.decode(rows) };
+      await this.hooks.afterRead?.(batch.number, batch.data.keys);
       return batch;
     } catch (error) {
       await rollbackQuietly(session);
@@ -186,23 +172,24 @@ export class CopyMover implements BatchMover {
    * session) then overlaps this verification instead of following it, and `commit()` waits for it
    * before anything is committed.
    */
-  private async stage(batch: LockedBatch, readAhead: boolean): Promise<StagedBatch> {
+  private async stage(batch: LockedBatch<B>, readAhead: boolean): Promise<StagedBatch<B>> {
     const s = this.statements;
-    const { session: source, keys } = batch;
+    const { session: source, data } = batch;
+    const keys = data.keys;
     const archive = this.archives[this.stages++ % this.archives.length];
     const written = (async () => {
       await archive.begin();
-      await this.writer.write(archive, batch.rows, this.archivedAt(), this.runId);
+      await this.format.write(archive, data, this.archivedAt(), this.runId);
     })();
     const verified = written.then(async () => {
       await this.hooks.beforeVerify?.(batch.number, keys);
-      await verifyArchiveCopy(archive, s, keys, batch.checksum);
+      await this.format.verify(archive, data);
     });
     // A failed verification surfaces when the batch is committed (or rolled back), not before.
     verified.catch(() => undefined);
     const sourceSide = deleteCopiedRows(source, s, keys).then(() => {
       if (readAhead && this.sources.length > 1) {
-        this.prefetched = this.read(s.nextBatch(s.rowsWithDigest, keys[keys.length - 1], this.limit));
+        this.prefetched = this.read(s.nextBatch(this.format.selectList, keys[keys.length - 1], this.limit));
         // A failed read-ahead surfaces when the next batch is asked for, not as this batch's failure.
         this.prefetched.catch(() => undefined);
       }
@@ -219,7 +206,7 @@ export class CopyMover implements BatchMover {
   }
 
   /** Commits a staged batch once its copy is verified: the archive first, then the source. */
-  private async commit(batch: StagedBatch): Promise<void> {
+  private async commit(batch: StagedBatch<B>): Promise<void> {
     try {
       try {
         await batch.verified;
@@ -228,11 +215,15 @@ export class CopyMover implements BatchMover {
         await rollbackQuietly(batch.archive);
         throw error;
       }
-      await this.hooks.afterArchiveCommit?.(batch.number, batch.keys);
+      await this.hooks.afterArchiveCommit?.(batch.number, batch.data.keys);
       await batch.session.commit();
     } catch (error) {
       await rollbackQuietly(batch.session);
       throw error;
     }
   }
+}
+
+function movedBatch(batch: CopyBatch): MovedBatch {
+  return { moved: batch.keys.length, keys: batch.keys, bytes: batch.bytes };
 }

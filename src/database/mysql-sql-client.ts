@@ -10,10 +10,13 @@ import { ExecResult, SqlClient, SqlSession } from './sql-client';
  * - strict mode, so a value that does not fit the archive column fails loudly instead of being
  *   truncated (zero dates stay allowed: legacy tables hold them and must be copied as they are);
  * - READ COMMITTED, so `SELECT … FOR UPDATE` locks the matching rows only, not the gaps production
- *   is inserting into.
+ *   is inserting into;
+ * - GROUP_CONCAT up to 1 GiB, so the line copy format's verification hashes a whole batch (a
+ *   longer one would be cut, and fail verification).
  */
 const SESSION_SETUP = [
-  "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO'",
+  "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO', " +
+    'group_concat_max_len = 1073741824',
   'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
 ];
 
@@ -143,8 +146,10 @@ class MysqlSession implements SqlSession {
 
   async loadLocalData(sql: string, params: readonly unknown[], data: Buffer): Promise<ExecResult> {
     // The server asks for the "file" named in the statement; this stream answers with `data`, and
-    // no file on disk is ever read.
-    const header = await this.statement<{ affectedRows: number }>(sql, params, false, () => Readable.from([data]));
+    // no file on disk is ever read. An empty chunk would be sent as the end-of-file packet, followed
+    // by a second one the server does not expect: no data is an empty stream.
+    const chunks = data.length > 0 ? [data] : [];
+    const header = await this.statement<{ affectedRows: number }>(sql, params, false, () => Readable.from(chunks));
     return { affectedRows: header.affectedRows };
   }
 

@@ -1,10 +1,7 @@
 import { DigestColumn, SqlDialect, placeholderRows } from './sql-dialect';
 
-/**
- * MySQL/MariaDB types compared and digested as raw bytes: strings (whose collation may fold case,
- * accents or trailing spaces), binary strings, BIT, JSON and spatial values.
- */
-export const MYSQL_BYTE_TYPES = new Set([
+/** MySQL/MariaDB character strings (JSON included: MariaDB stores it as LONGTEXT). */
+export const MYSQL_TEXT_TYPES = [
   'char',
   'varchar',
   'tinytext',
@@ -14,13 +11,18 @@ export const MYSQL_BYTE_TYPES = new Set([
   'enum',
   'set',
   'json',
-  'binary',
-  'varbinary',
-  'tinyblob',
-  'blob',
-  'mediumblob',
-  'longblob',
-  'bit',
+];
+
+/** MySQL/MariaDB binary strings and BIT: bytes with no character set. */
+export const MYSQL_BINARY_TYPES = ['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob', 'bit'];
+
+/**
+ * MySQL/MariaDB types compared and digested as raw bytes: strings (whose collation may fold case,
+ * accents or trailing spaces), binary strings, BIT, JSON and spatial values.
+ */
+export const MYSQL_BYTE_TYPES = new Set([
+  ...MYSQL_TEXT_TYPES,
+  ...MYSQL_BINARY_TYPES,
   'geometry',
   'point',
   'linestring',
