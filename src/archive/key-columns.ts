@@ -121,8 +121,24 @@ export class KeyColumns {
 /** Shortest run of consecutive keys sent as a BETWEEN rather than listed. */
 const MIN_RUN = 3n;
 
+/**
+ * Runs found per key set: a batch matches the same keys in several statements (copy, verification,
+ * delete), and parsing and sorting a thousand keys each time costs this process more than the rest
+ * of building those statements.
+ */
+const runsOfKeySet = new WeakMap<readonly unknown[][], Array<[bigint, bigint]> | null>();
+
 /** Sorted runs [first, last] of consecutive integers; null when a key is not an integer. */
 function consecutiveRuns(keys: readonly unknown[][]): Array<[bigint, bigint]> | null {
+  let runs = runsOfKeySet.get(keys);
+  if (runs === undefined) {
+    runs = findRuns(keys);
+    runsOfKeySet.set(keys, runs);
+  }
+  return runs;
+}
+
+function findRuns(keys: readonly unknown[][]): Array<[bigint, bigint]> | null {
   const values: bigint[] = [];
   for (const [value] of keys) {
     if (typeof value === 'bigint') {
