@@ -154,9 +154,15 @@ describeEachEngine('archival safety', (engine) => {
           expect(archiveNow).toHaveLength(300);
           expect(await inBoth()).toBe(100);
         } else if (transfer === 'server-side') {
-          // One transaction per batch: two batches moved, the third (copied, not yet verified when
-          // killed at beforeVerify) rolled back with the process.
-          expect(archiveNow).toHaveLength(200);
+          // One transaction per batch: whole batches moved, none in both places. Batch 3 is locked and
+          // moved on a second session while batch 2 is (pipelined): killed in batch 3's read or
+          // before its verification, batch 2 may not have committed yet; killed just before batch
+          // 3's commit, batches 1 and 2 have. Batch 3 (and any batch behind it) rolled back.
+          if (hook === 'afterArchiveCommit') {
+            expect(archiveNow).toHaveLength(200);
+          } else {
+            expect([100, 200]).toContain(archiveNow.length);
+          }
           expect(await inBoth()).toBe(0);
         } else {
           // Batch 3 is read while earlier batches still commit (read-ahead, pipelining): the archive
@@ -277,9 +283,11 @@ describeEachEngine('archival safety', (engine) => {
   );
 });
 
-// The copy path overlaps batches on several sessions (src/archive/copy-mover.ts): between two
-// MySQL/MariaDB databases batch N+1 is written and deleted while batch N is verified and commits.
-describeMariaDb('archival safety of the overlapped copy path', () => {
+// Both paths overlap batches on several sessions. The copy path (src/archive/copy-mover.ts): between
+// two MySQL/MariaDB databases batch N+1 is written and deleted while batch N is verified and
+// commits. The server-side path (src/archive/server-side-mover.ts): batch N+1 is locked, copied,
+// verified and deleted on a second session while batch N is.
+describeMariaDb('archival safety of overlapped batches', () => {
   let databases: TestDatabases;
   let clients: EngineClients;
   useEngineDatabases('mysql', (opened) => ({ databases, clients } = opened));
@@ -400,6 +408,84 @@ describeMariaDb('archival safety of the overlapped copy path', () => {
         },
       }),
     ).rejects.toThrow(/verification failed: the archive copy of 100 rows differs from the source.*nothing was deleted/);
+    expect(committed).toEqual([1, 2]);
+    const archived = await tableContent(databases.archive, 'orders', COLUMNS, 'mysql');
+    const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+    expect(archived).toHaveLength(200);
+    expect([...archived, ...remaining].sort()).toEqual(original);
+    await databases.archive('DROP TRIGGER corrupt_late');
+  });
+
+  it('moves the next batch inside the server while the current one is verified, and a run stopped there leaves it in the source', async () => {
+    await seedOrders(databases);
+    const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+    const stop = new AbortController();
+    let seenWhileVerifying = { archive: 0, source: 0 };
+    const result = await archiveOrders(clients, {
+      runId: 8,
+      batchSize: 100,
+      transfer: 'server-side',
+      signal: stop.signal,
+      onBatch: ({ batches }) => {
+        if (batches === 2) {
+          stop.abort();
+        }
+      },
+      hooks: {
+        beforeVerify: async (batch) => {
+          if (batch !== 2) {
+            return;
+          }
+          // Batch 2 is copied, not yet verified nor deleted: batch 3 is copied, verified and deleted
+          // on the other session meanwhile (uncommitted), so the archive shows three batches and the
+          // source lacks batches 1 and 3 before batch 2 goes on.
+          seenWhileVerifying = await waitFor(
+            "batch 3's uncommitted copy and delete while batch 2 is verified",
+            async () => {
+              const seen = {
+                archive: await uncommittedCount(databases.env.ARCHIVE_DB_URL),
+                source: await uncommittedCount(databases.env.SOURCE_DB_URL),
+              };
+              return seen.archive === 300 && seen.source === ROWS - 200 && seen;
+            },
+            1000,
+            20,
+          );
+        },
+      },
+    });
+    expect(seenWhileVerifying).toEqual({ archive: 300, source: ROWS - 200 });
+    expect(result.stopReason).toBe('aborted');
+    expect(result.rows).toBe(200);
+
+    // Batch 3 was rolled back: two batches moved, every other row untouched.
+    const archived = await tableContent(databases.archive, 'orders', COLUMNS, 'mysql');
+    const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+    expect(archived).toHaveLength(200);
+    expect(remaining).toHaveLength(ROWS - 200);
+    expect([...archived, ...remaining].sort()).toEqual(original);
+  });
+
+  it('fails a server-side run when the batch moved behind the current one fails verification, after the current one committed', async () => {
+    await seedOrders(databases);
+    await createArchiveTable(clients);
+    await databases.archive(
+      "CREATE TRIGGER corrupt_late BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = IF(NEW.id > 250, CONCAT(NEW.note, '!'), NEW.note)",
+    );
+    const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+    const committed: number[] = [];
+    await expect(
+      archiveOrders(clients, {
+        runId: 9,
+        batchSize: 100,
+        transfer: 'server-side',
+        onBatch: ({ batches }) => {
+          committed.push(batches);
+        },
+      }),
+    ).rejects.toThrow(
+      /verification failed: only 50 of 100 archived rows are identical to the source rows; nothing was deleted/,
+    );
     expect(committed).toEqual([1, 2]);
     const archived = await tableContent(databases.archive, 'orders', COLUMNS, 'mysql');
     const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');

@@ -132,13 +132,14 @@ export class ArchivalEngine {
   }
 
   /**
-   * Opens the sessions a transfer needs and hands the mover to `work`. The copy path overlaps
-   * batches on extra sessions where the pools have them (not SQLite: one connection per file): a
-   * second source session reads the next batch while the current one is written, and a single-lane
-   * run also writes the next batch while the current one commits (a third source session and a
-   * second archive session; lanes already overlap batches, and each lane's sessions come from the
-   * same pools). Neither when the run pauses between batches: the batch read ahead would hold its
-   * locks through the pause.
+   * Opens the sessions a transfer needs and hands the mover to `work`. Both transfers overlap
+   * batches on extra sessions where the pools have them (not SQLite: one connection per file). The
+   * copy path: a second source session reads the next batch while the current one is written, and a
+   * single-lane run also writes the next batch while the current one commits (a third source
+   * session and a second archive session). The server-side path: a single-lane run moves the next
+   * batch on a second session while the current one is moved (not when tuning batch sizes). Lanes already overlap batches, and
+   * each lane's sessions come from the same pools. None of this when the run pauses between
+   * batches: the batch under way ahead would hold its locks through the pause.
    */
   private async withMover<T>(
     options: ArchivalRunOptions,
@@ -157,11 +158,16 @@ export class ArchivalEngine {
         await mover.close();
       }
     };
-    if (!format) {
-      return source.withSession((session) => run(new ServerSideMover(statements, session, runId, archivedAt, hooks)));
-    }
     // Each side's sessions are taken as one group (see withSessionGroup), never more than its pool holds.
     const readAhead = !options.sleepBetweenBatchesMs && source.maxSessions >= 2;
+    if (!format) {
+      // Not with batch tuning either: it sizes batches by the time a batch takes, and a batch moved
+      // while the one before it finished would seem to take half the time its transaction is open.
+      const sessions = readAhead && laneCount === 1 && !options.targetBatchMs ? 2 : 1;
+      return withSessionGroup(source, sessions, (sources) =>
+        run(new ServerSideMover(statements, sources, runId, archivedAt, hooks)),
+      );
+    }
     const pipelined = readAhead && laneCount === 1 && source.maxSessions >= 3 && archive.maxSessions >= 2;
     const sourceSessions = pipelined ? 3 : readAhead ? 2 : 1;
     return withSessionGroup(source, sourceSessions, (sources) =>

@@ -131,8 +131,9 @@ export class BatchStatements {
     };
   }
 
+  /** Deletes exactly these keys, reading no row past the last one (see KeyColumns.matchingWithinBatch). */
   deleteKeys(keys: readonly unknown[][]): SqlFragment {
-    const only = this.key.matching(keys);
+    const only = this.key.matchingWithinBatch(keys);
     return { sql: `DELETE FROM ${this.sourceTable} WHERE ${only.sql}`, params: only.params };
   }
 

@@ -81,6 +81,23 @@ describe('KeyColumns', () => {
     });
   });
 
+  it('tests the last key on its own for a delete, so no range ends at it; the same set', () => {
+    const key = new KeyColumns(new MysqlDialect(), table([['id', 'bigint', 'bigint']]));
+    const run = (first: number, last: number) =>
+      Array.from({ length: last - first + 1 }, (_, i) => [String(first + i)]);
+
+    expect(key.matchingWithinBatch(run(1, 1000))).toEqual({
+      sql: '(`id` BETWEEN ? AND ? OR `id` IN (?))',
+      params: [1n, 999n, 1000n],
+    });
+    // The last run too short to keep a range once its last key is taken out: all of it listed.
+    expect(key.matchingWithinBatch([...run(1, 5), ...run(10, 12)])).toEqual({
+      sql: '(`id` BETWEEN ? AND ? OR `id` IN (?, ?, ?))',
+      params: [1n, 5n, 10n, 11n, 12n],
+    });
+    expect(key.matchingWithinBatch(run(7, 9))).toEqual({ sql: '`id` IN (?, ?, ?)', params: [7n, 8n, 9n] });
+  });
+
   it('falls back to a list when an integer column holds something else (SQLite allows it)', () => {
     const key = new KeyColumns(new SqliteDialect(), table([['id', 'INTEGER', 'integer']]));
     expect(key.matching([[1n], [2n], ['abc']])).toEqual({ sql: '"id" IN (?, ?, ?)', params: [1n, 2n, 'abc'] });

@@ -56,6 +56,21 @@ export class KeyColumns {
    * auto-increment table much cheaper. `qualifier` prefixes the columns (`s.` in a join).
    */
   matching(keys: readonly unknown[][], qualifier = ''): SqlFragment {
+    return this.keyCondition(keys, qualifier, false);
+  }
+
+  /**
+   * `matching` for a locking statement (the delete): when the last key ends a run, it is tested on
+   * its own (`BETWEEN a AND y-1 OR key = y`). A locking range scan reads the row after the range's
+   * end before it stops, and that row may be locked by the next batch, read ahead on another
+   * session that commits only after this one: a wait InnoDB cannot see, until its lock wait timeout.
+   * A point lookup of the last key reads nothing past it.
+   */
+  matchingWithinBatch(keys: readonly unknown[][]): SqlFragment {
+    return this.keyCondition(keys, '', true);
+  }
+
+  private keyCondition(keys: readonly unknown[][], qualifier: string, lastKeyAlone: boolean): SqlFragment {
     const columns = this.quoted.map((column) => `${qualifier}${column}`);
     const runs = this.integerKey ? consecutiveRuns(keys) : null;
     if (!runs) {
@@ -67,16 +82,21 @@ export class KeyColumns {
     const parts: string[] = [];
     const params: unknown[] = [];
     const singles: bigint[] = [];
-    for (const [first, last] of runs) {
-      if (last - first + 1n >= MIN_RUN) {
+    runs.forEach(([first, last], index) => {
+      const endsBatch = lastKeyAlone && index === runs.length - 1;
+      const end = endsBatch ? last - 1n : last;
+      if (end - first + 1n >= MIN_RUN) {
         parts.push(`${columns[0]} BETWEEN ? AND ?`);
-        params.push(first, last);
+        params.push(first, end);
+        if (endsBatch) {
+          singles.push(last);
+        }
       } else {
         for (let value = first; value <= last; value++) {
           singles.push(value);
         }
       }
-    }
+    });
     if (singles.length > 0) {
       parts.push(`${columns[0]} IN (${singles.map(() => '?').join(', ')})`);
       params.push(...singles);
