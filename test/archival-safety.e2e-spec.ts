@@ -304,53 +304,66 @@ describeMariaDb('archival safety of overlapped batches', () => {
     }
   }
 
-  it('writes the next batch while the current one commits, and a run stopped there leaves that batch in the source', async () => {
-    await seedOrders(databases);
-    const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
-    const stop = new AbortController();
-    let seenWhileCommitting = { archive: 0, source: 0 };
-    const result = await archiveOrders(clients, {
-      runId: 5,
-      batchSize: 100,
-      transfer: 'copy',
-      signal: stop.signal,
-      onBatch: ({ batches }) => {
-        if (batches === 2) {
-          stop.abort();
-        }
-      },
-      hooks: {
-        afterArchiveCommit: async (batch) => {
-          if (batch !== 2) {
-            return;
-          }
-          // Batch 3's archive write and source delete are in flight, not committed: wait until they show.
-          seenWhileCommitting = await waitFor(
-            "batch 3's uncommitted copy and delete while batch 2 commits",
-            async () => {
-              const seen = {
-                archive: await uncommittedCount(databases.env.ARCHIVE_DB_URL),
-                source: await uncommittedCount(databases.env.SOURCE_DB_URL),
-              };
-              return seen.archive === 300 && seen.source === ROWS - 300 && seen;
-            },
-            1000,
-            20,
-          );
-        },
-      },
-    });
-    expect(seenWhileCommitting).toEqual({ archive: 300, source: ROWS - 300 });
-    expect(result.stopReason).toBe('aborted');
-    expect(result.rows).toBe(200);
+  /**
+   * Where each path has batch 3 under way while batch 2 is held: the copy path writes and deletes it
+   * while batch 2 commits (both of batch 2's sides done); the server-side path copies, verifies and
+   * deletes it while batch 2 waits for its verification (batch 2 copied, not yet deleted).
+   */
+  const OVERLAPS = [
+    { transfer: 'copy', hook: 'afterArchiveCommit', source: ROWS - 300 },
+    { transfer: 'server-side', hook: 'beforeVerify', source: ROWS - 200 },
+  ] as const;
 
-    // Batch 3 was rolled back on both sides: two batches moved, every other row untouched.
-    const archived = await tableContent(databases.archive, 'orders', COLUMNS, 'mysql');
-    const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
-    expect(archived).toHaveLength(200);
-    expect(remaining).toHaveLength(ROWS - 200);
-    expect([...archived, ...remaining].sort()).toEqual(original);
-  });
+  it.each(OVERLAPS)(
+    'moves batch 3 while batch 2 is held at $hook ($transfer), and a run stopped there leaves batch 3 in the source',
+    async ({ transfer, hook, source }) => {
+      await seedOrders(databases);
+      const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+      const stop = new AbortController();
+      let seenWhileHeld = { archive: 0, source: 0 };
+      const result = await archiveOrders(clients, {
+        runId: 5,
+        batchSize: 100,
+        transfer,
+        signal: stop.signal,
+        onBatch: ({ batches }) => {
+          if (batches === 2) {
+            stop.abort();
+          }
+        },
+        hooks: {
+          [hook]: async (batch: number) => {
+            if (batch !== 2) {
+              return;
+            }
+            // Batch 3's copy and delete are in flight, not committed: wait until they show.
+            seenWhileHeld = await waitFor(
+              "batch 3's uncommitted copy and delete while batch 2 is held",
+              async () => {
+                const seen = {
+                  archive: await uncommittedCount(databases.env.ARCHIVE_DB_URL),
+                  source: await uncommittedCount(databases.env.SOURCE_DB_URL),
+                };
+                return seen.archive === 300 && seen.source === source && seen;
+              },
+              1000,
+              20,
+            );
+          },
+        },
+      });
+      expect(seenWhileHeld).toEqual({ archive: 300, source });
+      expect(result.stopReason).toBe('aborted');
+      expect(result.rows).toBe(200);
+
+      // Batch 3 was rolled back on both sides: two batches moved, every other row untouched.
+      const archived = await tableContent(databases.archive, 'orders', COLUMNS, 'mysql');
+      const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+      expect(archived).toHaveLength(200);
+      expect(remaining).toHaveLength(ROWS - 200);
+      expect([...archived, ...remaining].sort()).toEqual(original);
+    },
+  );
 
   it('writes the next batch while the current one is still being verified, and moves every row once', async () => {
     await seedOrders(databases);
@@ -388,111 +401,42 @@ describeMariaDb('archival safety of overlapped batches', () => {
     expect([...archived, ...remaining].sort()).toEqual(original);
   });
 
-  it('fails the run when the batch behind the current one fails, after the current one committed, losing nothing', async () => {
-    await seedOrders(databases);
-    await createArchiveTable(clients);
-    // Rows of batch 3 on are altered by the archive: batches 1 and 2 verify, batch 3 (written while
-    // batch 2 commits) does not.
-    await databases.archive(
-      "CREATE TRIGGER corrupt_late BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = IF(NEW.id > 250, CONCAT(NEW.note, '!'), NEW.note)",
-    );
-    const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
-    const committed: number[] = [];
-    await expect(
-      archiveOrders(clients, {
-        runId: 6,
-        batchSize: 100,
-        transfer: 'copy',
-        onBatch: ({ batches }) => {
-          committed.push(batches);
-        },
-      }),
-    ).rejects.toThrow(/verification failed: the archive copy of 100 rows differs from the source.*nothing was deleted/);
-    expect(committed).toEqual([1, 2]);
-    const archived = await tableContent(databases.archive, 'orders', COLUMNS, 'mysql');
-    const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
-    expect(archived).toHaveLength(200);
-    expect([...archived, ...remaining].sort()).toEqual(original);
-    await databases.archive('DROP TRIGGER corrupt_late');
-  });
-
-  it('moves the next batch inside the server while the current one is verified, and a run stopped there leaves it in the source', async () => {
-    await seedOrders(databases);
-    const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
-    const stop = new AbortController();
-    let seenWhileVerifying = { archive: 0, source: 0 };
-    const result = await archiveOrders(clients, {
-      runId: 8,
-      batchSize: 100,
-      transfer: 'server-side',
-      signal: stop.signal,
-      onBatch: ({ batches }) => {
-        if (batches === 2) {
-          stop.abort();
-        }
-      },
-      hooks: {
-        beforeVerify: async (batch) => {
-          if (batch !== 2) {
-            return;
-          }
-          // Batch 2 is copied, not yet verified nor deleted: batch 3 is copied, verified and deleted
-          // on the other session meanwhile (uncommitted), so the archive shows three batches and the
-          // source lacks batches 1 and 3 before batch 2 goes on.
-          seenWhileVerifying = await waitFor(
-            "batch 3's uncommitted copy and delete while batch 2 is verified",
-            async () => {
-              const seen = {
-                archive: await uncommittedCount(databases.env.ARCHIVE_DB_URL),
-                source: await uncommittedCount(databases.env.SOURCE_DB_URL),
-              };
-              return seen.archive === 300 && seen.source === ROWS - 200 && seen;
-            },
-            1000,
-            20,
-          );
-        },
-      },
-    });
-    expect(seenWhileVerifying).toEqual({ archive: 300, source: ROWS - 200 });
-    expect(result.stopReason).toBe('aborted');
-    expect(result.rows).toBe(200);
-
-    // Batch 3 was rolled back: two batches moved, every other row untouched.
-    const archived = await tableContent(databases.archive, 'orders', COLUMNS, 'mysql');
-    const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
-    expect(archived).toHaveLength(200);
-    expect(remaining).toHaveLength(ROWS - 200);
-    expect([...archived, ...remaining].sort()).toEqual(original);
-  });
-
-  it('fails a server-side run when the batch moved behind the current one fails verification, after the current one committed', async () => {
-    await seedOrders(databases);
-    await createArchiveTable(clients);
-    await databases.archive(
-      "CREATE TRIGGER corrupt_late BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = IF(NEW.id > 250, CONCAT(NEW.note, '!'), NEW.note)",
-    );
-    const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
-    const committed: number[] = [];
-    await expect(
-      archiveOrders(clients, {
-        runId: 9,
-        batchSize: 100,
-        transfer: 'server-side',
-        onBatch: ({ batches }) => {
-          committed.push(batches);
-        },
-      }),
-    ).rejects.toThrow(
+  it.each([
+    ['copy', /verification failed: the archive copy of 100 rows differs from the source.*nothing was deleted/],
+    [
+      'server-side',
       /verification failed: only 50 of 100 archived rows are identical to the source rows; nothing was deleted/,
-    );
-    expect(committed).toEqual([1, 2]);
-    const archived = await tableContent(databases.archive, 'orders', COLUMNS, 'mysql');
-    const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
-    expect(archived).toHaveLength(200);
-    expect([...archived, ...remaining].sort()).toEqual(original);
-    await databases.archive('DROP TRIGGER corrupt_late');
-  });
+    ],
+  ] as const)(
+    'fails the run when the batch behind the current one fails, after the current one committed, losing nothing (%s)',
+    async (transfer, failure) => {
+      await seedOrders(databases);
+      await createArchiveTable(clients);
+      // Rows of batch 3 on are altered by the archive: batches 1 and 2 verify, batch 3 (under way
+      // while batch 2 finishes) does not.
+      await databases.archive(
+        "CREATE TRIGGER corrupt_late BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = IF(NEW.id > 250, CONCAT(NEW.note, '!'), NEW.note)",
+      );
+      const original = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+      const committed: number[] = [];
+      await expect(
+        archiveOrders(clients, {
+          runId: 6,
+          batchSize: 100,
+          transfer,
+          onBatch: ({ batches }) => {
+            committed.push(batches);
+          },
+        }),
+      ).rejects.toThrow(failure);
+      expect(committed).toEqual([1, 2]);
+      const archived = await tableContent(databases.archive, 'orders', COLUMNS, 'mysql');
+      const remaining = await tableContent(databases.source, 'orders', COLUMNS, 'mysql');
+      expect(archived).toHaveLength(200);
+      expect([...archived, ...remaining].sort()).toEqual(original);
+      await databases.archive('DROP TRIGGER corrupt_late');
+    },
+  );
 
   /** The test database's URL with a pool of `size` connections. */
   function withPoolSize(url: string, size: number): string {
