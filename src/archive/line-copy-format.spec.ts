@@ -59,12 +59,12 @@ describe('LineCopyFormat', () => {
 
     const text = lines.map(([, line]) => line).join('\n');
     expect(batch.tsv.toString('utf8')).toBe(`${text}\n`);
-    expect(batch.digests).toEqual([sha1(text)]);
+    expect(batch.parts).toEqual([{ rows: 3, sha1: sha1(text) }]);
     expect(batch.keys).toEqual([['1'], ['2'], ['3']]);
     expect(batch.bytes).toBe(Buffer.byteLength(text) + 1);
   });
 
-  it('keeps composite keys and hashes one part per verification query when a batch has more keys than one query binds', () => {
+  it('keeps composite keys, and hashes a part per verification query when a batch has more keys than one query binds', () => {
     const composite = table([column('a', 'int'), column('b', 'int'), column('v', 'varchar')], ['a', 'b']);
     // Two key columns, at most 5 parameters a statement: parts of 2 keys.
     const lines: Array<[unknown[], string]> = [1, 2, 3, 4, 5].map((n) => [[n, 10 * n], `${n}\t${10 * n}\tv${n}`]);
@@ -78,7 +78,28 @@ describe('LineCopyFormat', () => {
       [4, 40],
       [5, 50],
     ]);
-    expect(batch.digests).toEqual([sha1('1\t10\tv1\n2\t20\tv2'), sha1('3\t30\tv3\n4\t40\tv4'), sha1('5\t50\tv5')]);
+    expect(batch.parts).toEqual([
+      { rows: 2, sha1: sha1('1\t10\tv1\n2\t20\tv2') },
+      { rows: 2, sha1: sha1('3\t30\tv3\n4\t40\tv4') },
+      { rows: 1, sha1: sha1('5\t50\tv5') },
+    ]);
+  });
+
+  it('starts a new part once a part holds 8 MiB of lines, so the archive never builds a longer string', () => {
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    const lines: Array<[unknown[], string]> = [1, 2, 3, 4].map((n) => [[String(n)], `${n}\t${big}`]);
+
+    const batch = formatFor(ORDERS).decode(readRows(lines));
+
+    const text = (from: number, to: number) =>
+      lines
+        .slice(from, to)
+        .map(([, line]) => line)
+        .join('\n');
+    expect(batch.parts).toEqual([
+      { rows: 3, sha1: sha1(text(0, 3)) },
+      { rows: 1, sha1: sha1(text(3, 4)) },
+    ]);
   });
 
   it('carries numbers, dates, strings and binary values, and leaves spatial and unknown types to the value format', () => {

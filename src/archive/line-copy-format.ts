@@ -3,7 +3,7 @@ import { MYSQL_TEXT_TYPES } from '../database/dialect/mysql-dialect';
 import { SqlClient, SqlSession } from '../database/sql-client';
 import { ColumnSchema, TableSchema } from '../database/schema/table-schema';
 import { isLocalInfileRefused } from './archive-writer';
-import { chunksOf, rollbackQuietly } from './batch-protocol';
+import { rollbackQuietly } from './batch-protocol';
 import { BatchStatements, MYSQL_HEX_TYPES } from './batch-statements';
 import { CopyBatch, CopyFormat } from './copy-format';
 import { VerificationError } from './engine-errors';
@@ -86,11 +86,20 @@ function field(column: ColumnSchema, exactValue: string): string {
   return `IFNULL(${text}, X'5C4E')`;
 }
 
+/** Most bytes of lines one verification query hashes: the archive builds them as one string. */
+const PART_BYTES = 8 * 1024 * 1024;
+
+/** Consecutive rows of a batch verified by one query: how many, and the SHA-1 of their lines. */
+interface VerifiedPart {
+  rows: number;
+  sha1: string;
+}
+
 interface LineBatch extends CopyBatch {
   /** The batch as LOAD DATA reads it: each row's line followed by a newline. */
   tsv: Buffer;
-  /** SHA-1 (hex) of each part's lines joined by newlines; parts as `verify` queries them. */
-  digests: string[];
+  /** The batch's rows in parts, in key order, as `verify` checks them. */
+  parts: VerifiedPart[];
 }
 
 /**
@@ -99,10 +108,10 @@ interface LineBatch extends CopyBatch {
  * is parsed or re-encoded here, which is most of what the value format costs in this process.
  *
  * Verification: this process hashes the bytes the source sent, in key order; the archive rebuilds
- * the same lines from what it stored and hashes them in key order (`GROUP_CONCAT … ORDER BY key`).
- * The line is an injective encoding of the row (escaped fields, `\N` only for NULL, hex for binary
- * values), so equal digests and counts mean every row arrived with every value identical — and a
- * value the load changed, dropped or converted shows as a different line. One hash per batch
+ * the same lines from what it stored and hashes them in key order. The line is an injective
+ * encoding of the row (escaped fields, `\N` only for NULL, hex for binary values), so equal digests
+ * and counts mean every row arrived with every value identical — and a value the load changed,
+ * dropped or converted shows as a different line. One hash per batch (or per part of a large one)
  * instead of one per row on either side.
  *
  * Strings travel as raw bytes and LOAD DATA reads them as `CHARACTER SET binary`, so no column's
@@ -133,25 +142,27 @@ export class LineCopyFormat implements CopyFormat<LineBatch> {
       size += (row[width] as Buffer).length + 1;
     }
     const tsv = Buffer.allocUnsafe(size);
-    const digests: string[] = [];
+    const parts: VerifiedPart[] = [];
     let offset = 0;
     let partStart = 0;
+    let partRows = 0;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       offset += (row[width] as Buffer).copy(tsv, offset);
       tsv[offset++] = 0x0a;
+      partRows++;
       // The row array becomes the key: dropping the line lets its bytes go with the result set.
       row.length = width;
-      if ((i + 1) % this.partSize === 0 || i === rows.length - 1) {
-        digests.push(
-          createHash('sha1')
-            .update(tsv.subarray(partStart, offset - 1))
-            .digest('hex'),
-        );
+      if (partRows === this.partSize || offset - partStart >= PART_BYTES || i === rows.length - 1) {
+        const sha1 = createHash('sha1')
+          .update(tsv.subarray(partStart, offset - 1))
+          .digest('hex');
+        parts.push({ rows: partRows, sha1 });
         partStart = offset;
+        partRows = 0;
       }
     }
-    return { keys: rows, tsv, digests, bytes: size };
+    return { keys: rows, tsv, parts, bytes: size };
   }
 
   async write(archive: SqlSession, batch: LineBatch, archivedAt: string, runId: number): Promise<void> {
@@ -163,15 +174,16 @@ export class LineCopyFormat implements CopyFormat<LineBatch> {
   }
 
   async verify(archive: SqlSession, batch: LineBatch): Promise<void> {
-    const parts = chunksOf(batch.keys, this.partSize);
-    for (let p = 0; p < parts.length; p++) {
-      const query = this.archiveDigest(parts[p]);
-      const [[count, digest]] = await archive.queryArrays(query.sql, query.params);
-      if (Number(count) !== parts[p].length || digest !== batch.digests[p]) {
+    let first = 0;
+    for (const part of batch.parts) {
+      const query = this.archiveDigest(batch.keys.slice(first, first + part.rows));
+      first += part.rows;
+      const [[count, sha1]] = await archive.queryArrays(query.sql, query.params);
+      if (Number(count) !== part.rows || sha1 !== part.sha1) {
         throw new VerificationError(
           `verification failed: the archive copy of ${batch.keys.length} rows differs from the source ` +
-            `(source ${parts[p].length} rows, SHA-1 ${batch.digests[p]}; archive ${String(count)} rows, ` +
-            `SHA-1 ${String(digest)}); nothing was deleted`,
+            `(source ${part.rows} rows, SHA-1 ${part.sha1}; archive ${String(count)} rows, ` +
+            `SHA-1 ${String(sha1)}); nothing was deleted`,
         );
       }
     }
