@@ -137,9 +137,9 @@ export class ArchivalEngine {
    * copy path: a second source session reads the next batch while the current one is written, and a
    * single-lane run also writes the next batch while the current one commits (a third source
    * session and a second archive session). The server-side path: a single-lane run moves the next
-   * batch on a second session while the current one is moved (not when tuning batch sizes). Lanes already overlap batches, and
-   * each lane's sessions come from the same pools. None of this when the run pauses between
-   * batches: the batch under way ahead would hold its locks through the pause.
+   * batch on a second session while the current one is moved (not when tuning batch sizes). Lanes
+   * already overlap batches, and each lane's sessions come from the same pools. None of this when
+   * the run pauses between batches: the batch under way ahead would hold its locks through the pause.
    */
   private async withMover<T>(
     options: ArchivalRunOptions,

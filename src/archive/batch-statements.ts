@@ -5,9 +5,6 @@ import { ARCHIVED_AT, ARCHIVE_RUN_ID } from './archive-ddl';
 import { KeyColumns } from './key-columns';
 import { SqlFragment } from './row-selection';
 
-/** Types mysql2 hands over as Buffers: they travel through LOAD DATA as hex. */
-export const MYSQL_HEX_TYPES = new Set(MYSQL_BINARY_TYPES);
-
 /**
  * The SQL of one archival run, built once from the live schema: which source rows a batch takes,
  * how their copies are written, verified and the originals deleted.
@@ -146,7 +143,7 @@ export class BatchStatements {
     const targets: string[] = [];
     const decoded: string[] = [];
     this.columnTypes.forEach(({ dataType }, i) => {
-      if (MYSQL_HEX_TYPES.has(dataType)) {
+      if (MYSQL_BINARY_TYPES.has(dataType)) {
         targets.push(`@das_${i}`);
         decoded.push(`${this.quotedColumns[i]} = UNHEX(@das_${i})`);
       } else {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { MYSQL_TEXT_TYPES } from '../database/dialect/mysql-dialect';
+import { MYSQL_BINARY_TYPES, MYSQL_TEXT_TYPES } from '../database/dialect/mysql-dialect';
 import { SqlClient, SqlSession } from '../database/sql-client';
 import { ColumnSchema, TableSchema } from '../database/schema/table-schema';
 import { isLocalInfileRefused } from './archive-writer';
 import { rollbackQuietly } from './batch-protocol';
-import { BatchStatements, MYSQL_HEX_TYPES } from './batch-statements';
+import { BatchStatements } from './batch-statements';
 import { CopyBatch, CopyFormat } from './copy-format';
 import { VerificationError } from './engine-errors';
 import { SqlFragment } from './row-selection';
@@ -19,10 +19,8 @@ const LINE_TYPES = new Set([
   ...['tinyint', 'smallint', 'mediumint', 'int', 'bigint', 'decimal', 'float', 'double'],
   ...['date', 'datetime', 'timestamp', 'time', 'year'],
   ...MYSQL_TEXT_TYPES,
-  ...MYSQL_HEX_TYPES,
+  ...MYSQL_BINARY_TYPES,
 ]);
-
-const TEXT_TYPES = new Set(MYSQL_TEXT_TYPES);
 
 export function lineFormatCarries(table: TableSchema): boolean {
   return table.columns.every((column) => LINE_TYPES.has(column.dataType));
@@ -78,9 +76,9 @@ function escaped(bytes: string): string {
 
 /** One column as a field of LOAD DATA's default format: NULL as `\N`. */
 function field(column: ColumnSchema, exactValue: string): string {
-  const text = MYSQL_HEX_TYPES.has(column.dataType)
+  const text = MYSQL_BINARY_TYPES.has(column.dataType)
     ? `HEX(${exactValue})`
-    : TEXT_TYPES.has(column.dataType)
+    : MYSQL_TEXT_TYPES.has(column.dataType)
       ? escaped(`CAST(${exactValue} AS BINARY)`)
       : exactValue;
   return `IFNULL(${text}, X'5C4E')`;

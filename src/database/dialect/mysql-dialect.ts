@@ -1,7 +1,7 @@
 import { DigestColumn, SqlDialect, placeholderRows } from './sql-dialect';
 
 /** MySQL/MariaDB character strings (JSON included: MariaDB stores it as LONGTEXT). */
-export const MYSQL_TEXT_TYPES = [
+export const MYSQL_TEXT_TYPES: ReadonlySet<string> = new Set([
   'char',
   'varchar',
   'tinytext',
@@ -11,10 +11,21 @@ export const MYSQL_TEXT_TYPES = [
   'enum',
   'set',
   'json',
-];
+]);
 
-/** MySQL/MariaDB binary strings and BIT: bytes with no character set. */
-export const MYSQL_BINARY_TYPES = ['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob', 'bit'];
+/**
+ * MySQL/MariaDB binary strings and BIT: bytes with no character set (mysql2 hands them over as
+ * Buffers; they travel through LOAD DATA as hex).
+ */
+export const MYSQL_BINARY_TYPES: ReadonlySet<string> = new Set([
+  'binary',
+  'varbinary',
+  'tinyblob',
+  'blob',
+  'mediumblob',
+  'longblob',
+  'bit',
+]);
 
 /**
  * MySQL/MariaDB types compared and digested as raw bytes: strings (whose collation may fold case,
