@@ -4,6 +4,9 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { loadConfigOrExit } from './config/load-config-or-exit';
 
+/** Beyond SHUTDOWN_GRACE_SECONDS, how long shutdown may take before the process exits regardless. */
+const FORCED_EXIT_MARGIN_MS = 4_500;
+
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const app = await NestFactory.create(AppModule.register(config), { bufferLogs: true });
@@ -13,8 +16,26 @@ async function bootstrap(): Promise<void> {
   if (config.jwt.secretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random secret for this boot; tokens stop working at restart', 'Config');
   }
+  forceExitAfterShutdownDeadline(config.shutdownGraceSeconds, (message) => logger.error(message, 'Bootstrap'));
   await app.listen(config.port);
   logger.log(`DAS listening on http://localhost:${config.port} (API docs at /docs)`, 'Bootstrap');
+}
+
+/**
+ * Shutdown is bounded by the job runner (SHUTDOWN_GRACE_SECONDS, then in-flight batches are rolled
+ * back and recorded within a few seconds); should anything else keep the process alive after that,
+ * it exits anyway, so that an orchestrator's grace period is never outlived.
+ */
+function forceExitAfterShutdownDeadline(graceSeconds: number, log: (message: string) => void): void {
+  const deadlineMs = graceSeconds * 1000 + FORCED_EXIT_MARGIN_MS;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        log(`Still running ${deadlineMs} ms after ${signal}: exiting now`);
+        process.exit(1);
+      }, deadlineMs).unref();
+    });
+  }
 }
 
 void bootstrap();

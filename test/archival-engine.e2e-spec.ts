@@ -136,8 +136,11 @@ describeEachEngine('ArchivalEngine moves old rows', (engine) => {
         }
       },
     });
-    expect(result).toMatchObject({ rows: 300, batches: 3, stopReason: 'aborted' });
+    // On one server the batch after the third may already have committed on its own session when
+    // the run stops: then it is counted too. Either way the count is exactly what moved.
+    expect(result.stopReason).toBe('aborted');
+    expect([300, 400]).toContain(result.rows);
     const [{ n }] = await databases.archive<{ n: unknown }>('SELECT COUNT(*) AS n FROM orders');
-    expect(Number(n)).toBe(300);
+    expect(Number(n)).toBe(result.rows);
   });
 });

@@ -386,7 +386,7 @@ describeEachEngine('CLI commands', (engine) => {
         expect(result.stderr).toContain('stopping after the current batch');
         expect(result.stdout).toMatch(/^interrupted: \d+ rows archived in \d+ batch(es)?, .*\(run \d+\)/m);
         const run = await getRun(admin, runIdIn(result));
-        expect(run.status).toBe('failed');
+        expect(run.status).toBe('stopped');
         expect(run.finishedAt).not.toBeNull();
         const archived = await rowCount(databases, 'archive', table);
         expect(archived).toBe(run.rowsArchived);

@@ -7,8 +7,8 @@ import { ArchiveTableManager } from './archive-table-manager';
 import { ArchiveWriter, LoadDataWriter, UpsertWriter } from './archive-writer';
 import { CopyFormat, ValueCopyFormat } from './copy-format';
 import { LineCopyFormat, canCopyLines } from './line-copy-format';
-import { ArchivalHooks, BatchMover } from './batch-mover';
-import { BatchStep, runBatchLoop } from './batch-loop';
+import { ArchivalHooks, BatchMover, MovedBatch } from './batch-mover';
+import { BatchSource, BatchStep, runBatchLoop } from './batch-loop';
 import { BatchStatements } from './batch-statements';
 import { CopyMover } from './copy-mover';
 import { EngineError, ForeignKeyBlockedError } from './engine-errors';
@@ -66,7 +66,10 @@ export class ArchivalEngine {
     const { policy, source, archive } = options;
     const now = options.now ?? new Date();
     const cutoff = options.archiveCutoff ?? source.dialect.formatTimestamp(daysBefore(now, policy.archiveAfterDays));
-    const table = await source.withSession((session) => inspectTable(session, source.schema, policy.tableName));
+    const table = await source.withSession(
+      (session) => inspectTable(session, source.schema, policy.tableName),
+      { terminate: options.terminate },
+    );
     const problems = policyProblems(policy, table);
     if (problems.length > 0 || !table) {
       throw new EngineError(
@@ -106,9 +109,10 @@ export class ArchivalEngine {
       );
       const format = serverSide ? null : this.copyFormat(options, laneStatements, table, lines);
       return this.withMover(options, laneStatements, format, lanes.length, (mover) =>
-        runBatchLoop((after, limit) => this.step(mover, after, limit, blocked), {
+        runBatchLoop(this.batchSource(mover, blocked), {
           ...options,
           ...laneOptions,
+          table: table.name,
           // Rows that travel through this process: weigh a first batch of at most this many before
           // sizing the next ones to MAX_BATCH_BYTES.
           firstBatchCap: serverSide ? undefined : FIRST_COPY_BATCH,
@@ -133,8 +137,9 @@ export class ArchivalEngine {
 
   /**
    * Opens the sessions a transfer needs and hands the mover to `work`. Both transfers overlap
-   * batches on extra sessions where the pools have them (not SQLite: one connection per file). The
-   * copy path: a second source session reads the next batch while the current one is written, and a
+   * batches on extra sessions where the pools have them (not SQLite: one connection per file) and
+   * where the key's order is exact (KeyColumns.orderIsExact; else one batch at a time). The copy
+   * path: a second source session reads the next batch while the current one is written, and a
    * single-lane run also writes the next batch while the current one commits (a third source
    * session and a second archive session). The server-side path: a single-lane run moves the next
    * batch on a second session while the current one is moved (not when tuning batch sizes). Lanes
@@ -150,30 +155,41 @@ export class ArchivalEngine {
     work: (mover: BatchMover) => Promise<T>,
   ): Promise<T> {
     const { source, archive, runId, hooks } = options;
+    const sessionOptions = { terminate: options.terminate };
     const archivedAt = () => archive.dialect.formatTimestamp(new Date());
     const run = async (mover: BatchMover) => {
       try {
         return await work(mover);
       } finally {
-        await mover.close();
+        await mover.finish();
       }
     };
     // Each side's sessions are taken as one group (see withSessionGroup), never more than its pool holds.
-    const readAhead = !options.sleepBetweenBatchesMs && source.maxSessions >= 2;
+    const readAhead = !options.sleepBetweenBatchesMs && source.maxSessions >= 2 && statements.key.orderIsExact;
     if (!format) {
       // Not with batch tuning either: it sizes batches by the time a batch takes, and a batch moved
       // while the one before it finished would seem to take half the time its transaction is open.
       const sessions = readAhead && laneCount === 1 && !options.targetBatchMs ? 2 : 1;
-      return withSessionGroup(source, sessions, (sources) =>
-        run(new ServerSideMover(statements, sources, runId, archivedAt, hooks)),
+      return withSessionGroup(
+        source,
+        sessions,
+        (sources) => run(new ServerSideMover(statements, sources, runId, archivedAt, hooks)),
+        sessionOptions,
       );
     }
     const pipelined = readAhead && laneCount === 1 && source.maxSessions >= 3 && archive.maxSessions >= 2;
     const sourceSessions = pipelined ? 3 : readAhead ? 2 : 1;
-    return withSessionGroup(source, sourceSessions, (sources) =>
-      withSessionGroup(archive, pipelined ? 2 : 1, (archives) =>
-        run(new CopyMover(statements, sources, archives, runId, archivedAt, format, hooks)),
-      ),
+    return withSessionGroup(
+      source,
+      sourceSessions,
+      (sources) =>
+        withSessionGroup(
+          archive,
+          pipelined ? 2 : 1,
+          (archives) => run(new CopyMover(statements, sources, archives, runId, archivedAt, format, hooks)),
+          sessionOptions,
+        ),
+      sessionOptions,
     );
   }
 
@@ -196,7 +212,14 @@ export class ArchivalEngine {
       : new UpsertWriter(statements);
   }
 
-  /** One batch; when a foreign key blocks its delete, the rows that can move still move. */
+  /** The loop's batches from a mover; when a foreign key blocks a batch's delete, the rows that can move still move. */
+  private batchSource(mover: BatchMover, blocked: BlockedKeys): BatchSource {
+    return {
+      next: (after, limit) => this.step(mover, after, limit, blocked),
+      finish: async () => stepOf(await mover.finish()),
+    };
+  }
+
   private async step(
     mover: BatchMover,
     after: unknown[] | null,
@@ -204,8 +227,7 @@ export class ArchivalEngine {
     blocked: BlockedKeys,
   ): Promise<BatchStep | null> {
     try {
-      const moved = await mover.next(after, limit);
-      return moved && { rows: moved.moved, lastKey: moved.keys[moved.keys.length - 1], bytes: moved.bytes };
+      return stepOf(await mover.next(after, limit));
     } catch (error) {
       if (!(error instanceof ForeignKeyBlockedError)) {
         throw error;
@@ -287,6 +309,10 @@ export class ArchivalEngine {
     }
     return shared;
   }
+}
+
+function stepOf(moved: MovedBatch | null): BatchStep | null {
+  return moved && { rows: moved.moved, lastKey: moved.keys[moved.keys.length - 1], bytes: moved.bytes };
 }
 
 export async function countRows(session: SqlSession, sql: string, params: unknown[]): Promise<number> {

@@ -1,5 +1,7 @@
 import { MAX_BATCH_SIZE } from './engine.types';
-import { MAX_BATCH_BYTES, runBatchLoop, tunedBatchSize } from './batch-loop';
+import { BATCH_ATTEMPTS, MAX_BATCH_BYTES, runBatchLoop, tunedBatchSize } from './batch-loop';
+import { BatchProgress } from './engine.types';
+import { LockContentionError, inBatch } from './engine-errors';
 
 describe('tunedBatchSize', () => {
   it('moves toward the target transaction time in proportion', () => {
@@ -23,7 +25,7 @@ describe('runBatchLoop', () => {
     const limits: number[] = [];
     let left = 5;
     await runBatchLoop(
-      async (_after, limit) => (limits.push(limit), left-- > 0 ? { rows: limit, lastKey: [left] } : null),
+      { next: async (_after, limit) => (limits.push(limit), left-- > 0 ? { rows: limit, lastKey: [left] } : null) },
       {
         batchSize: 300,
       },
@@ -36,10 +38,12 @@ describe('runBatchLoop', () => {
     let left = 3;
     // Rows of 1 KiB: at most MAX_BATCH_BYTES / 1024 of them fit.
     await runBatchLoop(
-      async (_after, limit) => (
-        limits.push(limit),
-        left-- > 0 ? { rows: limit, lastKey: [left], bytes: limit * 1024 } : null
-      ),
+      {
+        next: async (_after, limit) => (
+          limits.push(limit),
+          left-- > 0 ? { rows: limit, lastKey: [left], bytes: limit * 1024 } : null
+        ),
+      },
       { batchSize: 20_000, firstBatchCap: 1000 },
     );
     const fit = MAX_BATCH_BYTES / 1024;
@@ -51,12 +55,94 @@ describe('runBatchLoop', () => {
     const limits: number[] = [];
     let left = 4;
     await runBatchLoop(
-      async (_after, limit) => (limits.push(limit), left-- > 0 ? { rows: limit, lastKey: [left] } : null),
+      { next: async (_after, limit) => (limits.push(limit), left-- > 0 ? { rows: limit, lastKey: [left] } : null) },
       {
         batchSize: 100,
         targetBatchMs: 10_000,
       },
     );
     expect(limits).toEqual([100, 200, 400, 800, 1600]);
+  });
+
+  /** A driver's lock wait timeout, as mysql2 reports it. */
+  function lockWaitTimeout(): Error {
+    return Object.assign(new Error('Lock wait timeout exceeded; try restarting transaction'), { errno: 1205 });
+  }
+
+  it('tries a batch that lost a lock race again, from the same key, and goes on', async () => {
+    const asked: Array<unknown[] | null> = [];
+    let failures = 2;
+    const result = await runBatchLoop(
+      {
+        next: async (after) => {
+          asked.push(after);
+          if (after === null && failures-- > 0) {
+            throw lockWaitTimeout();
+          }
+          return after === null ? { rows: 5, lastKey: [5] } : null;
+        },
+      },
+      { batchSize: 5 },
+    );
+    expect(asked).toEqual([null, null, null, [5]]);
+    expect(result).toMatchObject({ rows: 5, batches: 1, stopReason: 'completed' });
+  });
+
+  it('gives up on a batch after a bounded number of attempts, naming the table and the batch', async () => {
+    let attempts = 0;
+    const loop = runBatchLoop(
+      {
+        next: async () => {
+          attempts += 1;
+          throw inBatch(Object.assign(lockWaitTimeout(), { blockedBy: 'session 42, idle in its transaction' }), [[7], [8]]);
+        },
+      },
+      { batchSize: 5, table: 'orders' },
+    );
+    await expect(loop).rejects.toThrow(LockContentionError);
+    await expect(loop).rejects.toThrow(
+      /the batch of "orders" whose first keys are \[7\], \[8\] could not take its row locks in 4 attempts .*blocked by session 42/,
+    );
+    expect(attempts).toBe(BATCH_ATTEMPTS);
+  });
+
+  it('does not retry other failures', async () => {
+    let attempts = 0;
+    const loop = runBatchLoop(
+      {
+        next: async () => {
+          attempts += 1;
+          throw new Error('verification failed');
+        },
+      },
+      { batchSize: 5 },
+    );
+    await expect(loop).rejects.toThrow('verification failed');
+    expect(attempts).toBe(1);
+  });
+
+  it('counts rows that committed but were handed over only when the loop ended, on success and on failure', async () => {
+    const reports: BatchProgress[] = [];
+    let calls = 0;
+    const finished = await runBatchLoop(
+      {
+        next: async () => (calls++ === 0 ? { rows: 3, lastKey: [3] } : null),
+        finish: async () => ({ rows: 2, lastKey: [9] }),
+      },
+      { batchSize: 3, onBatch: (progress) => void reports.push(progress) },
+    );
+    expect(finished).toMatchObject({ rows: 5, batches: 2, lastKey: [9] });
+
+    const failed = runBatchLoop(
+      {
+        next: async () => {
+          throw new Error('the source went away');
+        },
+        finish: async () => ({ rows: 4, lastKey: [12] }),
+      },
+      { batchSize: 3, onBatch: (progress) => void reports.push(progress) },
+    );
+    await expect(failed).rejects.toThrow('the source went away');
+    expect(reports.at(-1)).toEqual({ rows: 4, batches: 1, lastKey: [12] });
   });
 });

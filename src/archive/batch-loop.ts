@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchProgress, MAX_BATCH_SIZE, StopReason } from './engine.types';
-import { isTransientLockError } from './engine-errors';
+import { LockContentionError, isTransientLockError } from './engine-errors';
 import { reportableKey } from './reportable-key';
 
 export interface BatchStep {
@@ -34,6 +34,8 @@ export interface BatchLoopOptions {
   maxRuntimeMs?: number;
   signal?: AbortSignal;
   onBatch?: (progress: BatchProgress) => Promise<void> | void;
+  /** The table the batches come from, for messages. */
+  table?: string;
 }
 
 export interface BatchLoopResult {
@@ -43,7 +45,19 @@ export interface BatchLoopResult {
   stopReason: StopReason;
 }
 
-const TRANSIENT_RETRIES = 3;
+/** Batches the loop takes from a job's batch maker. */
+export interface BatchSource {
+  /** The next batch after `after` (null: from the first key), done and committed; null when none is left. */
+  next(after: unknown[] | null, limit: number): Promise<BatchStep | null>;
+  /**
+   * Called once when the loop ends, however it ends: settles batches still in flight and returns
+   * the rows of any that committed but were not returned yet, so that the run counts them.
+   */
+  finish?(): Promise<BatchStep | null>;
+}
+
+/** Attempts of one batch that loses lock races (deadlock, lock wait timeout, busy file) before the run fails. */
+export const BATCH_ATTEMPTS = 4;
 const RETRY_BASE_DELAY_MS = 250;
 
 /**
@@ -51,57 +65,83 @@ const RETRY_BASE_DELAY_MS = 250;
  * batch may start (abort, max runtime, throttling pause). Checks between batches belong here
  * (replica lag or server load throttling later), never inside a batch.
  */
-export async function runBatchLoop(
-  step: (after: unknown[] | null, limit: number) => Promise<BatchStep | null>,
-  options: BatchLoopOptions,
-): Promise<BatchLoopResult> {
+export async function runBatchLoop(source: BatchSource, options: BatchLoopOptions): Promise<BatchLoopResult> {
   const started = Date.now();
   let rows = 0;
   let batches = 0;
   let lastKey: unknown[] | null = options.startAfter ?? null;
+  const count = async (step: BatchStep) => {
+    rows += step.rows;
+    batches += 1;
+    lastKey = step.lastKey;
+    await options.onBatch?.({ rows, batches, lastKey: reportableKey(lastKey) });
+  };
+  const end = async (stopReason: StopReason): Promise<BatchLoopResult> => {
+    const committed = await source.finish?.();
+    if (committed) {
+      await count(committed);
+    }
+    return { rows, batches, lastKey, stopReason };
+  };
   // `wanted` follows the batch size and the tuning; the memory cap, once known, bounds what is asked.
   let wanted = options.batchSize;
   let memoryCap = options.firstBatchCap ?? Number.POSITIVE_INFINITY;
-  for (;;) {
-    const limit = Math.min(wanted, memoryCap);
-    if (options.signal?.aborted) {
-      return { rows, batches, lastKey, stopReason: 'aborted' };
+  try {
+    for (;;) {
+      const limit = Math.min(wanted, memoryCap);
+      if (options.signal?.aborted) {
+        return await end('aborted');
+      }
+      if (options.maxRuntimeMs !== undefined && Date.now() - started >= options.maxRuntimeMs) {
+        return await end('max-runtime');
+      }
+      const after: unknown[] | null = lastKey;
+      const batchStarted = performance.now();
+      const result: BatchStep | null = await withTransientRetries(() => source.next(after, limit), after, options);
+      if (result === null) {
+        return await end('completed');
+      }
+      if (options.targetBatchMs) {
+        wanted = tunedBatchSize(limit, performance.now() - batchStarted, options.targetBatchMs);
+      }
+      if (result.bytes && result.rows > 0) {
+        memoryCap = Math.max(1, Math.floor(MAX_BATCH_BYTES / (result.bytes / result.rows)));
+      }
+      await count(result);
+      if (options.sleepBetweenBatchesMs) {
+        await sleep(options.sleepBetweenBatchesMs, undefined, { signal: options.signal }).catch(() => undefined);
+      }
     }
-    if (options.maxRuntimeMs !== undefined && Date.now() - started >= options.maxRuntimeMs) {
-      return { rows, batches, lastKey, stopReason: 'max-runtime' };
+  } catch (error) {
+    // Rows that committed before the failure stay counted on the failed run.
+    const committed = await source.finish?.().catch(() => null);
+    if (committed) {
+      await Promise.resolve(count(committed)).catch(() => undefined);
     }
-    const after: unknown[] | null = lastKey;
-    const batchStarted = performance.now();
-    const result: BatchStep | null = await withTransientRetries(() => step(after, limit));
-    if (result === null) {
-      return { rows, batches, lastKey, stopReason: 'completed' };
-    }
-    rows += result.rows;
-    batches += 1;
-    lastKey = result.lastKey;
-    if (options.targetBatchMs) {
-      wanted = tunedBatchSize(limit, performance.now() - batchStarted, options.targetBatchMs);
-    }
-    if (result.bytes && result.rows > 0) {
-      memoryCap = Math.max(1, Math.floor(MAX_BATCH_BYTES / (result.bytes / result.rows)));
-    }
-    await options.onBatch?.({ rows, batches, lastKey: reportableKey(lastKey) });
-    if (options.sleepBetweenBatchesMs) {
-      await sleep(options.sleepBetweenBatchesMs, undefined, { signal: options.signal }).catch(() => undefined);
-    }
+    throw error;
   }
 }
 
-/** A batch that lost a lock race (deadlock, lock wait timeout, busy file) was rolled back: try it again. */
-async function withTransientRetries<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+/**
+ * A batch that lost a lock race (deadlock, lock wait timeout, busy file) was rolled back whole:
+ * try it again after a growing pause, a bounded number of times, then fail naming what blocked it.
+ */
+async function withTransientRetries<T>(
+  work: () => Promise<T>,
+  after: unknown[] | null,
+  options: Pick<BatchLoopOptions, 'table' | 'signal'>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      if (!isTransientLockError(error) || attempt >= TRANSIENT_RETRIES) {
+      if (!isTransientLockError(error)) {
         throw error;
       }
-      await sleep(RETRY_BASE_DELAY_MS * 2 ** attempt);
+      if (attempt >= BATCH_ATTEMPTS || options.signal?.aborted) {
+        throw new LockContentionError(options.table ?? 'the table', after, attempt, error);
+      }
+      await sleep(RETRY_BASE_DELAY_MS * 2 ** (attempt - 1));
     }
   }
 }

@@ -14,12 +14,32 @@ export interface MovedBatch {
  * delete hits a foreign key; everything is rolled back in that case.
  */
 export interface BatchMover {
-  /** The next batch of up to `limit` qualifying rows after `after`; null when none is left. */
+  /**
+   * The next batch of up to `limit` qualifying rows after `after`, once committed; null when none is
+   * left. The result may also count rows of a batch that committed behind one that failed: its keys
+   * come first, and the last key is always that of the batch read after `after`.
+   */
   next(after: readonly unknown[] | null, limit: number): Promise<MovedBatch | null>;
   /** The qualifying rows among `keys` (rows that no longer qualify are skipped). */
   only(keys: readonly unknown[][]): Promise<MovedBatch>;
-  /** Gives back anything still held (a batch read ahead is rolled back: its rows stay in the source). */
-  close(): Promise<void>;
+  /**
+   * Ends the mover's use: a batch still in flight is rolled back unless it already committed (its
+   * rows stay in the source). Returns the rows of batches that committed but were not returned yet,
+   * which the run must count. Safe to call more than once.
+   */
+  finish(): Promise<MovedBatch | null>;
+}
+
+/** Two reports of moved rows as one (either may be absent); `later`'s keys come last. */
+export function mergeMoved(earlier: MovedBatch | null, later: MovedBatch | null): MovedBatch | null {
+  if (!earlier || !later) {
+    return earlier ?? later;
+  }
+  return {
+    moved: earlier.moved + later.moved,
+    keys: [...earlier.keys, ...later.keys],
+    bytes: earlier.bytes === undefined && later.bytes === undefined ? undefined : (earlier.bytes ?? 0) + (later.bytes ?? 0),
+  };
 }
 
 /** Test seams: where a crash or a concurrent change can be injected into the protocol. */

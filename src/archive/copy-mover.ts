@@ -3,6 +3,7 @@ import { ArchivalHooks, BatchMover, MovedBatch } from './batch-mover';
 import { deleteCopiedRows, rollbackQuietly } from './batch-protocol';
 import { BatchStatements } from './batch-statements';
 import { CopyBatch, CopyFormat } from './copy-format';
+import { inBatch } from './engine-errors';
 import { SqlFragment } from './row-selection';
 
 /** A batch read and locked on one source session, its transaction still open. */
@@ -36,7 +37,7 @@ interface StagedBatch<B extends CopyBatch> extends LockedBatch<B> {
  * None of this changes what is committed when: every batch commits its archive transaction first,
  * only after its verification passed and its delete removed exactly the copied keys, and its source
  * transaction after that. `next()` returns a batch only once both are committed; the batch behind
- * it is still open, and rolled back by `close()` if the run stops there.
+ * it is still open, and rolled back by `finish()` if the run stops there.
  */
 export class CopyMover<B extends CopyBatch = CopyBatch> implements BatchMover {
   private batchNumber = 0;
@@ -78,7 +79,7 @@ export class CopyMover<B extends CopyBatch = CopyBatch> implements BatchMover {
     try {
       current = await (staged ?? this.stageNext(after));
     } catch (error) {
-      await this.close();
+      await this.finish();
       throw error;
     }
     if (!current) {
@@ -95,14 +96,14 @@ export class CopyMover<B extends CopyBatch = CopyBatch> implements BatchMover {
     try {
       await this.commit(current);
     } catch (error) {
-      await this.close();
+      await this.finish();
       throw error;
     }
     return movedBatch(current.data);
   }
 
   async only(keys: readonly unknown[][]): Promise<MovedBatch> {
-    await this.close();
+    await this.finish();
     const batch = await this.read(this.statements.keyedBatch(this.format.selectList, keys));
     if (!batch) {
       return { moved: 0, keys: [] };
@@ -112,8 +113,11 @@ export class CopyMover<B extends CopyBatch = CopyBatch> implements BatchMover {
     return movedBatch(staged.data);
   }
 
-  /** Releases the batches held ahead of the last one returned (their rows stay where they are). */
-  async close(): Promise<void> {
+  /**
+   * Releases the batches held ahead of the last one returned (their rows stay where they are): on
+   * this path a batch commits only inside `next()`, so none is ever left committed but unreported.
+   */
+  async finish(): Promise<null> {
     // The staged batch first: while it settles it may still start a read-ahead.
     const staged = this.staged;
     this.staged = null;
@@ -129,6 +133,7 @@ export class CopyMover<B extends CopyBatch = CopyBatch> implements BatchMover {
     if (lockedBatch) {
       await rollbackQuietly(lockedBatch.session);
     }
+    return null;
   }
 
   /** The batch after `after`: the one read ahead if there is one, else read now; then written. */
@@ -200,7 +205,7 @@ export class CopyMover<B extends CopyBatch = CopyBatch> implements BatchMover {
       await verified.catch(() => undefined);
       await rollbackQuietly(archive);
       await rollbackQuietly(source);
-      throw failure.reason;
+      throw inBatch(failure.reason, keys);
     }
     return { ...batch, archive, verified };
   }
@@ -219,7 +224,7 @@ export class CopyMover<B extends CopyBatch = CopyBatch> implements BatchMover {
       await batch.session.commit();
     } catch (error) {
       await rollbackQuietly(batch.session);
-      throw error;
+      throw inBatch(error, batch.data.keys);
     }
   }
 }

@@ -51,6 +51,11 @@ export interface EngineRunOptions {
   maxRuntimeMs?: number;
   /** Abort: the current batch finishes (or rolls back), then the run stops cleanly. */
   signal?: AbortSignal;
+  /**
+   * Terminate: what is in flight is rolled back now — the run's sessions are killed on the server
+   * and closed — and the run fails with the error that produces (shutdown deadline, stalled run).
+   */
+  terminate?: AbortSignal;
   /** Awaited after each committed batch: progress records and lease renewal happen here. */
   onBatch?: (progress: BatchProgress) => Promise<void> | void;
   /** The run's "now"; cutoffs are computed from it once per run. Defaults to the current time. */

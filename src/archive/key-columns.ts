@@ -5,6 +5,25 @@ import type { SqlFragment } from './row-selection';
 const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint']);
 
 /**
+ * Key types whose values leave the server and come back as bound parameters unchanged, and whose
+ * comparison with such a parameter orders exactly as the primary key's index does. Character
+ * strings are left out: their order is a collation's (case, accents, trailing spaces), and the
+ * engine does not try to prove that a value round-tripped through this process still compares
+ * where it sorts. Approximate numbers (FLOAT, DOUBLE) cannot be keys at all (policy-rules.ts).
+ */
+const EXACTLY_ORDERED_TYPES = new Set([
+  ...INTEGER_TYPES,
+  'decimal',
+  'date',
+  'datetime',
+  'timestamp',
+  'time',
+  'year',
+  'binary',
+  'varbinary',
+]);
+
+/**
  * Binds primary-key values so the database compares them exactly. MySQL compares an integer or
  * DECIMAL column with a *string* constant as floating point, so `id IN ('9007199254740993')` would
  * also match 9007199254740992: integer keys are bound as BigInt (sent as bare literals) and DECIMAL
@@ -22,6 +41,13 @@ export class KeyColumns {
    */
   readonly integerKey: boolean;
 
+  /**
+   * Whether "after key K" provably selects no key at or before K, so that a batch read after
+   * another's last key never touches its rows: the only case where two batches may be in flight at
+   * once (decision 010). Otherwise the engine moves one batch at a time.
+   */
+  readonly orderIsExact: boolean;
+
   constructor(
     private readonly dialect: SqlDialect,
     table: TableSchema,
@@ -35,6 +61,7 @@ export class KeyColumns {
         : '?',
     );
     this.integerKey = columns.length === 1 && INTEGER_TYPES.has(columns[0].dataType);
+    this.orderIsExact = columns.every((column) => EXACTLY_ORDERED_TYPES.has(column.dataType));
     this.converters = columns.map((column) =>
       dialect.engine === 'mysql' && INTEGER_TYPES.has(column.dataType) ? toBigInt : (value: unknown) => value,
     );

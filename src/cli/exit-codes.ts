@@ -9,6 +9,8 @@ export const EXIT = {
   usage: 2,
   /** The job already runs elsewhere (server or another CLI): nothing was done. */
   skipped: 3,
+  /** The run stopped early without anything wrong (e.g. its process was told to shut down); the rest waits for the next run. */
+  stopped: 4,
   /** Stopped by Ctrl-C (128 + SIGINT), as shells report it. */
   sigint: 130,
   /** Stopped by SIGTERM (128 + SIGTERM). */
@@ -21,6 +23,7 @@ Exit codes:
   1    failed (the error is printed)
   2    bad usage: unknown command or option, bad value, unknown table, policy or user
   3    skipped: the same job is already running (on the server or in another CLI)
+  4    stopped early with nothing wrong (shutdown); the rest is left for the next run
   130  interrupted by Ctrl-C (143 for SIGTERM); the run stops after its current batch`;
 
 /** A mistake in how the command was called; exits with EXIT.usage. */

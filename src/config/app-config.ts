@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CronTime } from 'cron';
 import { MAX_LANES } from '../archive/key-lanes';
+import { SessionLimits } from '../database/sql-client';
 import { ConnectionSettings, parseDatabaseUrl } from './database-url';
 
 /** Typed, validated configuration. Built once at boot from the environment (see config.module.ts). */
@@ -43,6 +44,12 @@ export class AppConfig {
   readonly authRateLimitPerMinute: number;
   /** Connection attempts per database at boot (3 s apart) before the service gives up. */
   readonly databaseConnectAttempts: number;
+  /** Lock wait and statement time limits of every source and archive session a job uses. */
+  readonly sessionLimits: SessionLimits;
+  /** At shutdown, how long running jobs get to finish their batch before it is rolled back. */
+  readonly shutdownGraceSeconds: number;
+  /** A run that commits no batch for this long is failed, its batch in flight rolled back. */
+  readonly runStallSeconds: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -194,7 +201,21 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     jobLeaseTtlSeconds: integer('JOB_LEASE_TTL_SECONDS', 120, 1, 86400),
     authRateLimitPerMinute: integer('AUTH_RATE_LIMIT_PER_MINUTE', 10, 1, 100000),
     databaseConnectAttempts: integer('DB_CONNECT_ATTEMPTS', 9, 1, 1000),
+    sessionLimits: {
+      lockWaitSeconds: integer('ARCHIVE_LOCK_WAIT_SECONDS', 10, 1, 3600),
+      statementTimeoutSeconds: integer('ARCHIVE_STATEMENT_TIMEOUT_SECONDS', 120, 1, 86400),
+    },
+    shutdownGraceSeconds: integer('SHUTDOWN_GRACE_SECONDS', 20, 1, 3600),
+    runStallSeconds: integer('RUN_STALL_SECONDS', 300, 2, 86400),
   });
+  const { lockWaitSeconds, statementTimeoutSeconds } = config.sessionLimits;
+  if (config.runStallSeconds <= Math.max(lockWaitSeconds, statementTimeoutSeconds)) {
+    // The watchdog would kill a statement before its own limit could end it with a clearer error.
+    problems.push(
+      `RUN_STALL_SECONDS (${config.runStallSeconds}) must be greater than ARCHIVE_LOCK_WAIT_SECONDS ` +
+        `(${lockWaitSeconds}) and ARCHIVE_STATEMENT_TIMEOUT_SECONDS (${statementTimeoutSeconds})`,
+    );
+  }
 
   if (problems.length > 0) {
     throw new ConfigValidationError(problems);

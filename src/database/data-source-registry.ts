@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { ConnectionSettings } from '../config/database-url';
 import { ARCHIVE_DB, DataConnectionName, SOURCE_DB } from './database.constants';
 import { MysqlSqlClient } from './mysql-sql-client';
-import { SqlClient } from './sql-client';
+import { SessionLimits, SqlClient } from './sql-client';
 import { SqliteSqlClient } from './sqlite-sql-client';
 
 /**
@@ -24,8 +24,8 @@ export class DataSourceRegistry {
     @InjectDataSource(ARCHIVE_DB) archive: DataSource,
   ) {
     this.clients = new Map([
-      [SOURCE_DB, createSqlClient(SOURCE_DB, config.sourceDb, source)],
-      [ARCHIVE_DB, createSqlClient(ARCHIVE_DB, config.archiveDb, archive)],
+      [SOURCE_DB, createSqlClient(SOURCE_DB, config.sourceDb, source, config.sessionLimits)],
+      [ARCHIVE_DB, createSqlClient(ARCHIVE_DB, config.archiveDb, archive, config.sessionLimits)],
     ]);
   }
 
@@ -38,8 +38,13 @@ export class DataSourceRegistry {
   }
 }
 
-export function createSqlClient(name: string, settings: ConnectionSettings, dataSource: DataSource): SqlClient {
+export function createSqlClient(
+  name: string,
+  settings: ConnectionSettings,
+  dataSource: DataSource,
+  limits: SessionLimits,
+): SqlClient {
   return settings.engine === 'mysql'
-    ? new MysqlSqlClient(name, settings, () => (dataSource.driver as unknown as { pool: Pool }).pool)
+    ? new MysqlSqlClient(name, settings, () => (dataSource.driver as unknown as { pool: Pool }).pool, limits)
     : new SqliteSqlClient(name, settings, dataSource);
 }

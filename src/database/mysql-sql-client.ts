@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import type { Pool, PoolConnection } from 'mysql2';
 import { MysqlConnectionSettings } from '../config/database-url';
 import { MysqlDialect } from './dialect/mysql-dialect';
-import { ExecResult, SqlClient, SqlSession } from './sql-client';
+import { LockWaitInspector } from './lock-wait-inspector';
+import { DEFAULT_SESSION_LIMITS, ExecResult, SessionLimits, SessionOptions, SqlClient, SqlSession } from './sql-client';
 
 /**
  * Session settings applied each time a connection is taken for a job:
@@ -13,22 +14,42 @@ import { ExecResult, SqlClient, SqlSession } from './sql-client';
  *   is inserting into;
  * - GROUP_CONCAT up to 1 GiB, so the line copy format's verification hashes a whole batch (a
  *   longer one would be cut, and fail verification).
+ * The session limits (lock wait, statement time) follow, in the server's own dialect.
  */
-const SESSION_SETUP = [
+const SESSION_SETTINGS =
   "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO', " +
-    'group_concat_max_len = 1073741824',
-  'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
-];
+  'group_concat_max_len = 1073741824';
+const SESSION_ISOLATION = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
+
+/**
+ * How long a job waits for a free pooled connection. mysql2 would queue the request for ever; a
+ * pool whose connections are all held by long runs must fail this job with a clear message instead.
+ */
+export const ACQUIRE_TIMEOUT_MS = 30_000;
+
+/**
+ * This process's own bound on a statement, beyond the server's: if the server never answers (a cut
+ * network without a reset, a hung server), the connection is closed and the batch rolled back.
+ */
+const CLIENT_TIMEOUT_MARGIN_MS = 15_000;
+
+/** mysql2's code for a query that outlived its client-side timeout. */
+const CLIENT_TIMEOUT_CODE = 'PROTOCOL_SEQUENCE_TIMEOUT';
 
 export class MysqlSqlClient implements SqlClient {
   readonly dialect = new MysqlDialect();
+  private settingsStatement: Promise<string> | null = null;
+  private readonly inspector: LockWaitInspector;
 
   constructor(
     readonly name: string,
     readonly settings: MysqlConnectionSettings,
     /** The pool to take connections from: TypeORM's (service) or one of its own (openSqlClient). */
     private readonly pool: () => Pool,
-  ) {}
+    readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS,
+  ) {
+    this.inspector = new LockWaitInspector(() => this.acquire(), limits);
+  }
 
   get schema(): string {
     return this.settings.database;
@@ -39,17 +60,20 @@ export class MysqlSqlClient implements SqlClient {
     return this.pool().config.connectionLimit ?? 10;
   }
 
-  async withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+  async withSession<T>(work: (session: SqlSession) => Promise<T>, options: SessionOptions = {}): Promise<T> {
+    options.terminate?.throwIfAborted();
     const connection = await this.acquire();
-    const session = new MysqlSession(connection, this.dialect);
+    const session = new MysqlSession(connection, this.dialect, this.limits, this.inspector);
+    const terminate = () => void this.inspector.kill(connection);
+    options.terminate?.addEventListener('abort', terminate, { once: true });
     try {
-      for (const statement of SESSION_SETUP) {
-        await session.execute(statement);
-      }
+      await session.execute(await this.sessionSettings(session));
+      await session.execute(SESSION_ISOLATION);
       return await work(session);
     } finally {
+      options.terminate?.removeEventListener('abort', terminate);
       // A transaction left open (failure, or a caller that forgot) must not go back to the pool.
-      if (await session.settle()) {
+      if (!options.terminate?.aborted && (await session.settle())) {
         connection.release();
       } else {
         connection.destroy();
@@ -57,11 +81,50 @@ export class MysqlSqlClient implements SqlClient {
     }
   }
 
+  /**
+   * The session settings with this client's limits, in the dialect of its server (asked once):
+   * MariaDB bounds every statement with `max_statement_time` (seconds); MySQL bounds reads with
+   * `max_execution_time` (milliseconds) and has no general limit for writes, which the lock wait
+   * timeout and this process's own statement timeout bound instead.
+   */
+  private sessionSettings(session: SqlSession): Promise<string> {
+    this.settingsStatement ??= (async () => {
+      const [row] = await session.queryArrays('SELECT VERSION()');
+      const lockWait = `innodb_lock_wait_timeout = ${this.limits.lockWaitSeconds}`;
+      const statementTime = /mariadb/i.test(String(row?.[0]))
+        ? `max_statement_time = ${this.limits.statementTimeoutSeconds}`
+        : `max_execution_time = ${this.limits.statementTimeoutSeconds * 1000}`;
+      return `${SESSION_SETTINGS}, ${lockWait}, ${statementTime}`;
+    })();
+    this.settingsStatement.catch(() => (this.settingsStatement = null));
+    return this.settingsStatement;
+  }
+
   private acquire(): Promise<PoolConnection> {
     const pool = this.pool();
-    return new Promise((resolve, reject) =>
-      pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection))),
-    );
+    return new Promise((resolve, reject) => {
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        reject(
+          new Error(
+            `${this.name}: no free database connection within ${ACQUIRE_TIMEOUT_MS / 1000} s ` +
+              `(pool of ${this.maxSessions}, all in use by running jobs); run fewer jobs at once or raise connectionLimit`,
+          ),
+        );
+      }, ACQUIRE_TIMEOUT_MS);
+      pool.getConnection((error, connection) => {
+        clearTimeout(timer);
+        if (late) {
+          // Given up on already: hand it straight back.
+          connection?.release();
+        } else if (error) {
+          reject(error);
+        } else {
+          resolve(connection);
+        }
+      });
+    });
   }
 }
 
@@ -77,11 +140,16 @@ class MysqlSession implements SqlSession {
   broken = false;
   private inTransaction = false;
   private autocommitOff = false;
+  private readonly clientTimeoutMs: number;
 
   constructor(
     private readonly connection: PoolConnection,
     readonly dialect: MysqlDialect,
-  ) {}
+    limits: SessionLimits,
+    private readonly inspector: LockWaitInspector,
+  ) {
+    this.clientTimeoutMs = limits.statementTimeoutSeconds * 1000 + CLIENT_TIMEOUT_MARGIN_MS;
+  }
 
   query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     return this.statement<T[]>(sql, params, false);
@@ -176,23 +244,30 @@ class MysqlSession implements SqlSession {
   }
 
   private run<T>(sql: string, params: readonly unknown[], rowsAsArray: boolean, infile?: () => Readable): Promise<T> {
-    return new Promise((resolve, reject) => {
+    // Inside a transaction a statement may wait for row locks: if it is still waiting after a
+    // while, ask the server who holds them, so that a lock wait timeout can name the blocker.
+    const watch = this.inTransaction ? this.inspector.watch(this.connection.threadId) : null;
+    return new Promise<T>((resolve, reject) => {
       const options = {
         sql,
         values: params as unknown[],
         rowsAsArray,
+        timeout: this.clientTimeoutMs,
         ...(infile ? { infileStreamFactory: infile } : {}),
       };
       this.connection.query(options, (error, result) => {
         if (error) {
-          if ((error as { fatal?: boolean }).fatal) {
+          if ((error as { fatal?: boolean }).fatal || (error as { code?: string }).code === CLIENT_TIMEOUT_CODE) {
+            // The connection's state is unknown (a client timeout leaves the statement running):
+            // it is never used again, and closing it makes the server roll its transaction back.
             this.broken = true;
+            this.connection.destroy();
           }
-          reject(error);
+          reject(watch ? watch.explain(error) : error);
         } else {
           resolve(result as T);
         }
       });
-    });
+    }).finally(() => watch?.stop());
   }
 }

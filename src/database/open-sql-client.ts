@@ -2,7 +2,7 @@ import { createPool } from 'mysql2';
 import { parseDatabaseUrl } from '../config/database-url';
 import { mysqlDataPoolOptions } from './mysql-pool-options';
 import { MysqlSqlClient } from './mysql-sql-client';
-import { SqlClient } from './sql-client';
+import { DEFAULT_SESSION_LIMITS, SessionLimits, SqlClient } from './sql-client';
 
 /**
  * A SqlClient outside Nest (benchmarks, tools) from a URL. MySQL/MariaDB get a mysql2 pool of their
@@ -12,6 +12,7 @@ import { SqlClient } from './sql-client';
 export async function openSqlClient(
   name: string,
   url: string,
+  limits: SessionLimits = DEFAULT_SESSION_LIMITS,
 ): Promise<{ client: SqlClient; close: () => Promise<void> }> {
   const settings = parseDatabaseUrl(url);
   if (settings.engine === 'mysql') {
@@ -31,7 +32,7 @@ export async function openSqlClient(
       await close();
       throw error;
     });
-    return { client: new MysqlSqlClient(name, settings, () => pool), close };
+    return { client: new MysqlSqlClient(name, settings, () => pool, limits), close };
   }
   const [{ DataSource }, { dataDataSourceOptions }, { createSqlClient }] = await Promise.all([
     import('typeorm'),
@@ -39,5 +40,5 @@ export async function openSqlClient(
     import('./data-source-registry'),
   ]);
   const dataSource = await new DataSource(dataDataSourceOptions(settings)).initialize();
-  return { client: createSqlClient(name, settings, dataSource), close: () => dataSource.destroy() };
+  return { client: createSqlClient(name, settings, dataSource, limits), close: () => dataSource.destroy() };
 }

@@ -1,4 +1,4 @@
-import { SqlClient, SqlSession } from './sql-client';
+import { SessionOptions, SqlClient, SqlSession } from './sql-client';
 
 /** Per client: the group acquisition in progress; the next one starts when it has all its sessions. */
 const acquisitions = new WeakMap<SqlClient, Promise<void>>();
@@ -14,6 +14,7 @@ export async function withSessionGroup<T>(
   client: SqlClient,
   count: number,
   work: (sessions: SqlSession[]) => Promise<T>,
+  options: SessionOptions = {},
 ): Promise<T> {
   if (!Number.isInteger(count) || count < 1 || count > client.maxSessions) {
     throw new Error(`${client.name}: cannot hold ${count} sessions at once (at most ${client.maxSessions})`);
@@ -30,7 +31,7 @@ export async function withSessionGroup<T>(
       acquired();
       return work(sessions);
     }
-    return client.withSession((session) => open([...sessions, session]));
+    return client.withSession((session) => open([...sessions, session]), options);
   };
   try {
     await previous;

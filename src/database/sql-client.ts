@@ -6,6 +6,29 @@ export interface ExecResult {
 }
 
 /**
+ * Bounds on every wait a session of the engines can get into (decision 010): no statement of a job
+ * may wait for a row lock, or run, without limit.
+ */
+export interface SessionLimits {
+  /** `innodb_lock_wait_timeout`: the longest one statement waits for a row lock. */
+  readonly lockWaitSeconds: number;
+  /** MariaDB `max_statement_time`, MySQL `MAX_EXECUTION_TIME` (reads): the longest one statement runs. */
+  readonly statementTimeoutSeconds: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = { lockWaitSeconds: 10, statementTimeoutSeconds: 120 };
+
+/** How a job holds a session. */
+export interface SessionOptions {
+  /**
+   * Aborted when the job must end now (shutdown deadline, stalled run): the statement in flight is
+   * killed on the server and the connection closed, so its transaction rolls back at once instead
+   * of when its lock wait or statement limit runs out.
+   */
+  readonly terminate?: AbortSignal;
+}
+
+/**
  * One connection, used by one job at a time. Values are bound as parameters, never interpolated.
  * Integers beyond 2^53 come back as strings (MySQL) or bigints (SQLite), so nothing is rounded.
  */
@@ -40,5 +63,5 @@ export interface SqlClient {
    * Runs `work` on a dedicated session and releases it afterwards; an open transaction is rolled
    * back. On SQLite sessions are serialised, since the file has one writer anyway.
    */
-  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  withSession<T>(work: (session: SqlSession) => Promise<T>, options?: SessionOptions): Promise<T>;
 }

@@ -26,7 +26,10 @@ export class PurgeEngine {
     const { policy, archive } = options;
     const now = options.now ?? new Date();
     const cutoff = options.purgeCutoff ?? archive.dialect.formatTimestamp(daysBefore(now, policy.deleteAfterDays));
-    const table = await archive.withSession((session) => inspectTable(session, archive.schema, policy.tableName));
+    const table = await archive.withSession(
+      (session) => inspectTable(session, archive.schema, policy.tableName),
+      { terminate: options.terminate },
+    );
     const details: Record<string, unknown> = { purgeCutoff: cutoff };
     if (!table) {
       // Nothing was ever archived for this table: nothing to purge.
@@ -53,10 +56,11 @@ export class PurgeEngine {
         archive.schema,
         withinLane(expired, key, lane),
       );
-      return archive.withSession((session) => {
-        const batches = new PurgeBatches(laneStatements, session);
-        return runBatchLoop((after, limit) => batches.next(after, limit), { ...options, ...laneOptions });
-      });
+      return archive.withSession(
+        (session) =>
+          runBatchLoop(new PurgeBatches(laneStatements, session), { ...options, ...laneOptions, table: table.name }),
+        { terminate: options.terminate },
+      );
     });
     return loopResult(loop, details);
   }

@@ -4,11 +4,11 @@ import { Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { CONTROL_DB } from '../database/database.constants';
 import { JobRequest } from '../scheduler/job-request';
-import { JobRun } from './entities/job-run.entity';
+import { JobRun, RunStatus } from './entities/job-run.entity';
 
 /** How a run ended, as written to its record. */
 export interface RunOutcome {
-  status: 'succeeded' | 'failed' | 'skipped';
+  status: Exclude<RunStatus, 'running'>;
   error: string | null;
   rowsArchived: number;
   rowsPurged: number;

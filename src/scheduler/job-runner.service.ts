@@ -21,7 +21,8 @@ import { JobLease } from './entities/job-lease.entity';
 import { HeldLease, JobLeaseService } from './job-lease.service';
 import { JobRequest, leaseNameOf } from './job-request';
 import { LeaseKeeper, RunStop } from './lease-keeper';
-import { outcomeOfError, outcomeOfResult } from './run-outcome';
+import { outcomeOfError, outcomeOfResult, outcomeOfTermination } from './run-outcome';
+import { StallWatchdog } from './stall-watchdog';
 
 /** What a caller of runToCompletion may watch (the CLI prints progress). */
 export interface RunObserver {
@@ -32,10 +33,16 @@ export interface RunObserver {
 type Begun = { skipped: true; run: JobRun } | { skipped: false; run: JobRun; finished: Promise<JobRun> };
 
 interface InFlightRun {
+  /** Stop after the current batch. */
   readonly controller: AbortController;
+  /** Roll back what is in flight now (the run's sessions are killed). */
+  readonly terminate: AbortController;
   /** Settles (never rejects) with the final record once the run has stopped and its lease is released. */
   readonly finished: Promise<JobRun>;
 }
+
+/** After the grace period and the rollback of what was in flight, how long shutdown still waits for records. */
+const SHUTDOWN_RECORDING_MS = 3_000;
 
 /**
  * Progress records and lease renewals after a batch happen at most this often: the engine may
@@ -59,6 +66,8 @@ export class JobRunner implements BeforeApplicationShutdown {
   private readonly scrub: (text: string) => string;
   private readonly batchTargetMs: number;
   private readonly lanes: number;
+  private readonly shutdownGraceMs: number;
+  private readonly runStallMs: number;
 
   constructor(
     private readonly policies: PolicyService,
@@ -73,6 +82,8 @@ export class JobRunner implements BeforeApplicationShutdown {
     this.scrub = createSecretScrubber(configuredSecrets(config));
     this.batchTargetMs = config.archiveBatchTargetMs;
     this.lanes = config.archiveLanes;
+    this.shutdownGraceMs = config.shutdownGraceSeconds * 1000;
+    this.runStallMs = config.runStallSeconds * 1000;
   }
 
   /** False once shutdown has begun: no new run starts. */
@@ -110,16 +121,43 @@ export class JobRunner implements BeforeApplicationShutdown {
     return begun.skipped ? begun.run : begun.finished;
   }
 
-  /** Stops running jobs after their current batch and waits for them: records closed, leases released. */
+  /**
+   * Stops running jobs after their current batch and waits for them: records closed, leases
+   * released. A batch that has not finished within SHUTDOWN_GRACE_SECONDS (a lock wait, a slow
+   * statement) is rolled back — its sessions killed — and the run recorded as stopped; shutdown
+   * never waits longer than that, plus a few seconds to write the records.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
-    await Promise.allSettled([...this.starting]);
+    const deadline = Date.now() + this.shutdownGraceMs;
+    await settlesWithin(Promise.allSettled([...this.starting]), this.shutdownGraceMs);
     const runs = [...this.inFlight.values()];
-    if (runs.length > 0) {
-      this.logger.log(`Stopping ${runs.length} running job(s) for shutdown: runs ${this.runningRunIds().join(', ')}`);
+    if (runs.length === 0) {
+      return;
     }
-    runs.forEach((run) => run.controller.abort(new RunStop('the service is shutting down')));
-    await Promise.allSettled(runs.map((run) => run.finished));
+    const ids = this.runningRunIds().join(', ');
+    this.logger.log(`Stopping ${runs.length} running job(s) for shutdown after their current batch: runs ${ids}`);
+    runs.forEach((run) => run.controller.abort(new RunStop('the service is shutting down', 'stopped')));
+    const finished = Promise.allSettled(runs.map((run) => run.finished));
+    if (await settlesWithin(finished, deadline - Date.now())) {
+      return;
+    }
+    const grace = this.shutdownGraceMs / 1000;
+    this.logger.warn(
+      `Runs ${this.runningRunIds().join(', ')} did not finish their batch within SHUTDOWN_GRACE_SECONDS (${grace} s): ` +
+        'rolling back what is in flight',
+    );
+    const stop = new RunStop(
+      `the service is shutting down and the batch did not finish within SHUTDOWN_GRACE_SECONDS (${grace} s)`,
+      'stopped',
+    );
+    runs.forEach((run) => run.terminate.abort(stop));
+    if (!(await settlesWithin(finished, SHUTDOWN_RECORDING_MS))) {
+      this.logger.error(
+        `Runs ${this.runningRunIds().join(', ')} could not be recorded before exit; the next run of each job closes ` +
+          'its record once the lease has expired (JOB_LEASE_TTL_SECONDS)',
+      );
+    }
   }
 
   private async begin(request: JobRequest, observer: RunObserver = {}): Promise<Begun> {
@@ -151,11 +189,12 @@ export class JobRunner implements BeforeApplicationShutdown {
       throw error;
     }
     const controller = new AbortController();
+    const terminate = new AbortController();
     if (this.closing) {
-      controller.abort(new RunStop('the service is shutting down'));
+      controller.abort(new RunStop('the service is shutting down', 'stopped'));
     }
-    const finished = this.execute(policy, run, claim.lease, controller, request, observer);
-    this.inFlight.set(run.id, { controller, finished });
+    const finished = this.execute(policy, run, claim.lease, { controller, terminate }, request, observer);
+    this.inFlight.set(run.id, { controller, terminate, finished });
     void finished.then(() => this.inFlight.delete(run.id));
     return { skipped: false, run, finished };
   }
@@ -165,15 +204,24 @@ export class JobRunner implements BeforeApplicationShutdown {
     policy: Policy,
     run: JobRun,
     lease: HeldLease,
-    controller: AbortController,
+    stops: Pick<InFlightRun, 'controller' | 'terminate'>,
     request: JobRequest,
     observer: RunObserver,
   ): Promise<JobRun> {
+    const { controller, terminate } = stops;
     const keeper = new LeaseKeeper(this.leases, lease, (reason) => controller.abort(reason));
+    const watchdog = new StallWatchdog(this.runStallMs, () => {
+      const seconds = this.runStallMs / 1000;
+      const stall = new RunStop(`no batch committed for ${seconds} s (RUN_STALL_SECONDS)`, 'failed');
+      this.logger.error(`Run ${run.id} (${run.job} ${run.tableName}) stalled: ${stall.message}; rolling it back`);
+      controller.abort(stall);
+      terminate.abort(stall);
+    });
     let lastProgress: BatchProgress | null = null;
     let lastCheckpoint = 0;
     const onBatch = async (progress: BatchProgress) => {
       lastProgress = progress;
+      watchdog.progressed();
       this.notify(observer, progress);
       if (Date.now() - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) {
         lastCheckpoint = Date.now();
@@ -181,15 +229,21 @@ export class JobRunner implements BeforeApplicationShutdown {
       }
     };
     keeper.startHeartbeat();
+    watchdog.start();
     try {
       let outcome: RunOutcome;
       try {
-        const result = await this.runEngine(policy, run, request, controller.signal, onBatch);
+        const result = await this.runEngine(policy, run, request, stops, onBatch);
         outcome = outcomeOfResult(request.job, result, stopOf(controller.signal));
       } catch (error) {
-        outcome = outcomeOfError(request.job, error, lastProgress);
+        const stop = stopOf(terminate.signal);
+        outcome =
+          stop instanceof RunStop
+            ? outcomeOfTermination(request.job, stop, lastProgress)
+            : outcomeOfError(request.job, error, lastProgress);
       } finally {
         keeper.stopHeartbeat();
+        watchdog.stop();
       }
       return await this.conclude(run, outcome);
     } finally {
@@ -201,7 +255,7 @@ export class JobRunner implements BeforeApplicationShutdown {
     policy: Policy,
     run: JobRun,
     request: JobRequest,
-    signal: AbortSignal,
+    stops: Pick<InFlightRun, 'controller' | 'terminate'>,
     onBatch: (progress: BatchProgress) => Promise<void>,
   ): Promise<EngineRunResult> {
     const options: EngineRunOptions = {
@@ -215,7 +269,8 @@ export class JobRunner implements BeforeApplicationShutdown {
       maxRuntimeMs: request.options?.maxRuntimeMs,
       targetBatchMs: (request.options?.targetBatchMs ?? this.batchTargetMs) || undefined,
       lanes: request.options?.lanes ?? this.lanes,
-      signal,
+      signal: stops.controller.signal,
+      terminate: stops.terminate.signal,
       onBatch,
     };
     switch (request.job) {
@@ -233,6 +288,7 @@ export class JobRunner implements BeforeApplicationShutdown {
       case 'failed':
         this.logger.warn(`${summary}: ${safe.error}`);
         break;
+      case 'stopped':
       case 'skipped':
         this.logger.log(`${summary}: ${safe.error}`);
         break;
@@ -307,6 +363,19 @@ export class JobRunner implements BeforeApplicationShutdown {
     } catch (error) {
       this.logger.warn(`A progress observer failed: ${(error as Error).message}`);
     }
+  }
+}
+
+/** Whether `work` settles within `ms` (it is left running either way). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([work.then(() => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

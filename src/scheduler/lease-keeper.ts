@@ -1,9 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { HeldLease, JobLeaseService } from './job-lease.service';
 
-/** Why a run was stopped from outside the engine; the abort signal carries it as its reason. */
+/**
+ * Why a run was stopped from outside the engine; the abort signal carries it as its reason. `outcome`
+ * is how the run is recorded: `stopped` when stopping was asked for and nothing went wrong (the
+ * service shuts down), `failed` when something did (its lease was lost, it stalled).
+ */
 export class RunStop extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly outcome: 'stopped' | 'failed' = 'failed',
+  ) {
     super(message);
     this.name = 'RunStop';
   }

@@ -3,6 +3,7 @@ import { EngineError } from '../archive/engine-errors';
 import { BatchProgress, EngineRunResult } from '../archive/engine.types';
 import { JobKind } from '../runs/entities/job-run.entity';
 import { RunOutcome } from '../runs/run-recorder';
+import { RunStop } from './lease-keeper';
 
 /** Rows moved so far, in the counter that belongs to the job. */
 function counters(job: JobKind, rows: number): Pick<RunOutcome, 'rowsArchived' | 'rowsPurged'> {
@@ -31,18 +32,39 @@ export function outcomeOfResult(job: JobKind, result: EngineRunResult, stop: Err
     };
   }
   const problems = result.problem === null ? [] : [result.problem];
-  if (result.stopReason === 'aborted') {
+  const stopped = result.stopReason === 'aborted';
+  if (stopped) {
     problems.unshift(
       `stopped after ${result.batches} batches: ${stop?.message ?? 'it was aborted'} ` +
         `(${result.rows} rows ${verbOf(job)}; the remaining rows are left for the next run)`,
     );
   }
+  // A stop asked for (shutdown) with nothing else wrong is `stopped`; a problem or a forced stop is `failed`.
+  const stoppedOnRequest = stopped && stop instanceof RunStop && stop.outcome === 'stopped' && result.problem === null;
   return {
-    status: problems.length > 0 ? 'failed' : 'succeeded',
+    status: stoppedOnRequest ? 'stopped' : problems.length > 0 ? 'failed' : 'succeeded',
     error: problems.length > 0 ? problems.join('; ') : null,
     ...counters(job, result.rows),
     batches: result.batches,
     details,
+  };
+}
+
+/**
+ * The record of a run that was ended from outside in the middle of a batch (shutdown deadline,
+ * stalled run): its sessions were killed, so the batch in flight rolled back; what committed before
+ * stays counted.
+ */
+export function outcomeOfTermination(job: JobKind, stop: RunStop, progress: BatchProgress | null): RunOutcome {
+  const rows = progress?.rows ?? 0;
+  return {
+    status: stop.outcome,
+    error:
+      `stopped after ${progress?.batches ?? 0} batches: ${stop.message}; the batch in flight was rolled back ` +
+      `(${rows} rows ${verbOf(job)}; the remaining rows are left for the next run)`,
+    ...counters(job, rows),
+    batches: progress?.batches ?? 0,
+    details: { stopReason: 'terminated', ...(progress ? { lastKey: progress.lastKey } : {}) },
   };
 }
 

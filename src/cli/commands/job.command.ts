@@ -26,6 +26,7 @@ const EXIT_OF_STATUS: Record<JobRun['status'], number> = {
   succeeded: EXIT.ok,
   failed: EXIT.failed,
   skipped: EXIT.skipped,
+  stopped: EXIT.stopped,
   running: EXIT.failed,
 };
 

@@ -3,7 +3,8 @@ import { bigintAsNumber, jsonText } from '../../database/column-transformers';
 
 export const JOB_KINDS = ['archive', 'purge'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
-export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'skipped'] as const;
+/** `stopped`: ended early on request (service shutdown) with nothing wrong; the rest is left for the next run. */
+export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'skipped', 'stopped'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const RUN_TRIGGERS = ['schedule', 'api', 'cli'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
