@@ -3,6 +3,8 @@
  *  - unit: pure logic beside the code (src/**\/*.spec.ts);
  *  - e2e: the real Nest app over real HTTP, on SQLite and on a real MariaDB server that the global
  *    setup starts (or TEST_MYSQL_URL points at). In CI a missing MariaDB fails the run.
+ * Heavier suites have their own projects and npm scripts (CI runs each with a time budget):
+ *  - matrix: the generated table matrix of the engine (`npm run test:matrix`).
  */
 const transform = {
   '^.+\\.ts$': [
@@ -38,6 +40,14 @@ module.exports = {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/setup-env.ts'],
       slowTestThreshold: 30,
+    },
+    {
+      ...common,
+      displayName: 'matrix',
+      testMatch: ['<rootDir>/test/matrix/**/*.matrix-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
     },
   ],
   testTimeout: 120000,

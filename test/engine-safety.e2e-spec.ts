@@ -161,7 +161,10 @@ async function busyEverywhere(databases: TestDatabases): Promise<string[]> {
 }
 
 /** A production session holding a lock on one old row of `busy` in an open transaction. */
-async function holdRowLock(databases: TestDatabases, id: number): Promise<{ threadId: number; release(): Promise<void> }> {
+async function holdRowLock(
+  databases: TestDatabases,
+  id: number,
+): Promise<{ threadId: number; release(): Promise<void> }> {
   const connection = await mysqlConnection(databases.env.SOURCE_DB_URL);
   await connection.query('BEGIN');
   await connection.query('SELECT id FROM busy WHERE id = ? FOR UPDATE', [id]);
@@ -357,7 +360,9 @@ describeMariaDb('engine safety: SIGTERM during a hung batch [mariadb]', () => {
       await waitFor(
         'the run to wait for the lock',
         async () => {
-          const waiting = await databases.source("SELECT 1 FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'");
+          const waiting = await databases.source(
+            "SELECT 1 FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'",
+          );
           return waiting.length > 0;
         },
         20_000,
@@ -375,7 +380,9 @@ describeMariaDb('engine safety: SIGTERM during a hung batch [mariadb]', () => {
       );
       expect(record.status).toBe('stopped');
       expect(record.error).toMatch(
-        new RegExp(`the service is shutting down and the batch did not finish within SHUTDOWN_GRACE_SECONDS \\(${grace} s\\); the batch in flight was rolled back`),
+        new RegExp(
+          `the service is shutting down and the batch did not finish within SHUTDOWN_GRACE_SECONDS \\(${grace} s\\); the batch in flight was rolled back`,
+        ),
       );
       expect(await databases.control('SELECT * FROM job_leases')).toEqual([]);
       expect(await otherTransactions(databases, [lock.threadId])).toBe(0);

@@ -66,10 +66,9 @@ export class ArchivalEngine {
     const { policy, source, archive } = options;
     const now = options.now ?? new Date();
     const cutoff = options.archiveCutoff ?? source.dialect.formatTimestamp(daysBefore(now, policy.archiveAfterDays));
-    const table = await source.withSession(
-      (session) => inspectTable(session, source.schema, policy.tableName),
-      { terminate: options.terminate },
-    );
+    const table = await source.withSession((session) => inspectTable(session, source.schema, policy.tableName), {
+      terminate: options.terminate,
+    });
     const problems = policyProblems(policy, table);
     if (problems.length > 0 || !table) {
       throw new EngineError(

@@ -9,9 +9,7 @@ describe('tabSeparated (the LOAD DATA stream)', () => {
 
     const text = tabSeparated(rows, 5).toString('utf8');
 
-    expect(text).toBe(
-      '1\t\\N\ttab\\there\tline\\nbreak\\r\tback\\\\slash\n' + '2\t42\tGrüße 東京 🚚\t00ff10\t1\n',
-    );
+    expect(text).toBe('1\t\\N\ttab\\there\tline\\nbreak\\r\tback\\\\slash\n' + '2\t42\tGrüße 東京 🚚\t00ff10\t1\n');
   });
 
   it('writes only the first `width` values of each row (the digest column stays behind)', () => {

@@ -94,7 +94,10 @@ describe('runBatchLoop', () => {
       {
         next: async () => {
           attempts += 1;
-          throw inBatch(Object.assign(lockWaitTimeout(), { blockedBy: 'session 42, idle in its transaction' }), [[7], [8]]);
+          throw inBatch(Object.assign(lockWaitTimeout(), { blockedBy: 'session 42, idle in its transaction' }), [
+            [7],
+            [8],
+          ]);
         },
       },
       { batchSize: 5, table: 'orders' },

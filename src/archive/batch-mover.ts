@@ -38,7 +38,8 @@ export function mergeMoved(earlier: MovedBatch | null, later: MovedBatch | null)
   return {
     moved: earlier.moved + later.moved,
     keys: [...earlier.keys, ...later.keys],
-    bytes: earlier.bytes === undefined && later.bytes === undefined ? undefined : (earlier.bytes ?? 0) + (later.bytes ?? 0),
+    bytes:
+      earlier.bytes === undefined && later.bytes === undefined ? undefined : (earlier.bytes ?? 0) + (later.bytes ?? 0),
   };
 }
 

@@ -26,10 +26,9 @@ export class PurgeEngine {
     const { policy, archive } = options;
     const now = options.now ?? new Date();
     const cutoff = options.purgeCutoff ?? archive.dialect.formatTimestamp(daysBefore(now, policy.deleteAfterDays));
-    const table = await archive.withSession(
-      (session) => inspectTable(session, archive.schema, policy.tableName),
-      { terminate: options.terminate },
-    );
+    const table = await archive.withSession((session) => inspectTable(session, archive.schema, policy.tableName), {
+      terminate: options.terminate,
+    });
     const details: Record<string, unknown> = { purgeCutoff: cutoff };
     if (!table) {
       // Nothing was ever archived for this table: nothing to purge.
