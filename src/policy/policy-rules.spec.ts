@@ -48,6 +48,18 @@ describe('policyProblems', () => {
     expect(policyProblems(valid, orders)).toEqual([]);
   });
 
+  it('refuses a primary key of approximate numbers, which cannot be paged exactly', () => {
+    const floatKeyed: TableSchema = {
+      ...orders,
+      columns: orders.columns.map((column) =>
+        column.name === 'id' ? { ...column, columnType: 'double', dataType: 'double' } : column,
+      ),
+    };
+    expect(policyProblems(valid, floatKeyed)).toEqual([
+      'the primary key of "orders" has approximate (FLOAT/DOUBLE) columns (id): their values cannot be read back exactly, so batches cannot resume after them',
+    ]);
+  });
+
   it('reports every problem at once, each naming what to fix', () => {
     const problems = policyProblems(
       {

@@ -4,6 +4,9 @@ import { CRITERION_OPERATORS, Criterion } from './criteria';
 /** Columns DAS adds to every archive table; a source table may not have columns of these names. */
 export const ARCHIVE_META_COLUMNS = ['archived_at', 'archive_run_id'] as const;
 
+/** Floating-point types: a key of such a column cannot be read back exactly and paged after. */
+const APPROXIMATE_TYPES = new Set(['float', 'double', 'real']);
+
 /** Largest `in` / `not in` list accepted in criteria. */
 export const MAX_CRITERION_LIST = 1000;
 
@@ -28,6 +31,15 @@ export function policyProblems(policy: PolicyShape, table: TableSchema | null): 
   if (table.primaryKey.length === 0) {
     problems.push(
       `table "${policy.tableName}" has no primary key; DAS needs one to copy and delete exactly the same rows`,
+    );
+  }
+  const approximateKeys = table.primaryKey.filter((name) =>
+    APPROXIMATE_TYPES.has(findColumn(table, name)?.dataType ?? ''),
+  );
+  if (approximateKeys.length > 0) {
+    problems.push(
+      `the primary key of "${policy.tableName}" has approximate (FLOAT/DOUBLE) columns ` +
+        `(${approximateKeys.join(', ')}): their values cannot be read back exactly, so batches cannot resume after them`,
     );
   }
   const dateColumn = findColumn(table, policy.dateColumn);
