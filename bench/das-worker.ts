@@ -15,7 +15,7 @@
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import type { EngineRunOptions, EngineRunResult } from '../src/archive/engine.types';
+import type { EngineRunOptions, EngineRunResult } from '../src/archive/engine/engine.types';
 import {
   ARCHIVE_URL_ENV,
   ENGINE_MODULES,

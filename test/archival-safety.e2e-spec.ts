@@ -281,9 +281,9 @@ describeEachEngine('archival safety', (engine) => {
   );
 });
 
-// Both paths overlap batches on several sessions. The copy path (src/archive/copy-mover.ts): between
+// Both paths overlap batches on several sessions. The copy path (src/archive/transfer/copy-mover.ts): between
 // two MySQL/MariaDB databases batch N+1 is written and deleted while batch N is verified and
-// commits. The server-side path (src/archive/server-side-mover.ts): batch N+1 is locked, copied,
+// commits. The server-side path (src/archive/transfer/server-side-mover.ts): batch N+1 is locked, copied,
 // verified and deleted on a second session while batch N is.
 describeMariaDb('archival safety of overlapped batches', () => {
   let databases: TestDatabases;

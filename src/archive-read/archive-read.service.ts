@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from './archive-cursor';
 import { jsonValue } from './archive-values';
 import { ArchivePageDto } from './dto/archive-page.dto';
 import { ArchiveQueryDto, DEFAULT_ARCHIVE_PAGE } from './dto/archive-query.dto';
-import { KeyColumns } from '../archive/key-columns';
+import { KeyColumns } from '../archive/engine/key-columns';
 
 /**
  * Reads archived rows page by page with keyset pagination on the primary key, so page 10,000

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ArchivalEngine } from './archival-engine';
-import { ArchiveTableManager } from './archive-table-manager';
+import { ArchiveTableManager } from './tables/archive-table-manager';
 
 /**
  * The engines are plain classes (no Nest decorators, no config): the server, the CLI and the

@@ -1,4 +1,4 @@
-import { BatchProgress } from '../archive/engine.types';
+import { BatchProgress } from '../archive/engine/engine.types';
 import { formatDuration } from './run-report';
 
 /** Where progress goes: stdout, or a fake in unit specs. */

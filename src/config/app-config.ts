@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CronTime } from 'cron';
-import { MAX_LANES } from '../archive/key-lanes';
+import { MAX_LANES } from '../archive/engine/key-lanes';
 import { SessionLimits } from '../database/sql-client';
 import { ConnectionSettings, parseDatabaseUrl } from './database-url';
 

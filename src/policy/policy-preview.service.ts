@@ -1,9 +1,9 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { countRows } from '../archive/archival-engine';
-import { ArchiveTableManager } from '../archive/archive-table-manager';
-import { BatchStatements } from '../archive/batch-statements';
-import { daysBefore } from '../archive/engine-results';
-import { selectionPredicate } from '../archive/row-selection';
+import { ArchiveTableManager } from '../archive/tables/archive-table-manager';
+import { BatchStatements } from '../archive/transfer/batch-statements';
+import { daysBefore } from '../archive/engine/engine-results';
+import { selectionPredicate } from '../archive/engine/row-selection';
 import { DataSourceRegistry } from '../database/data-source-registry';
 import { SqlSession } from '../database/sql-client';
 import { inspectTable } from '../database/schema/schema-inspector';

@@ -1,5 +1,5 @@
-import { BatchStep } from '../archive/batch-loop';
-import { SqlFragment } from '../archive/row-selection';
+import { BatchStep } from '../archive/engine/batch-loop';
+import { SqlFragment } from '../archive/engine/row-selection';
 import { SqlSession } from '../database/sql-client';
 
 /** The two statements of a purge batch. */

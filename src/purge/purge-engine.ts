@@ -1,11 +1,11 @@
-import { SqlFragment, selectionPredicate } from '../archive/row-selection';
+import { SqlFragment, selectionPredicate } from '../archive/engine/row-selection';
 import { countRows } from '../archive/archival-engine';
-import { BatchLoopResult, runBatchLoop } from '../archive/batch-loop';
-import { countedResult, daysBefore, loopResult } from '../archive/engine-results';
-import { EngineError } from '../archive/engine-errors';
-import { EngineRunOptions, EngineRunResult } from '../archive/engine.types';
-import { planLanes, runLanes, withinLane } from '../archive/key-lanes';
-import { KeyColumns } from '../archive/key-columns';
+import { BatchLoopResult, runBatchLoop } from '../archive/engine/batch-loop';
+import { countedResult, daysBefore, loopResult } from '../archive/engine/engine-results';
+import { EngineError } from '../archive/engine/engine-errors';
+import { EngineRunOptions, EngineRunResult } from '../archive/engine/engine.types';
+import { planLanes, runLanes, withinLane } from '../archive/engine/key-lanes';
+import { KeyColumns } from '../archive/engine/key-columns';
 import { SqlSession } from '../database/sql-client';
 import { inspectTable } from '../database/schema/schema-inspector';
 import { TableSchema, findColumn, isDateColumn } from '../database/schema/table-schema';

@@ -6,7 +6,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ArchivalEngine } from '../archive/archival-engine';
-import { BatchProgress, EngineRunOptions, EngineRunResult } from '../archive/engine.types';
+import { BatchProgress, EngineRunOptions, EngineRunResult } from '../archive/engine/engine.types';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { DataSourceRegistry } from '../database/data-source-registry';

@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
-import { EngineError } from '../archive/engine-errors';
-import { EngineRunResult } from '../archive/engine.types';
+import { EngineError } from '../archive/engine/engine-errors';
+import { EngineRunResult } from '../archive/engine/engine.types';
 import { describeFailure, outcomeOfError, outcomeOfResult } from './run-outcome';
 import { RunStop } from './lease-keeper';
 

@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
-import { EngineError } from '../archive/engine-errors';
-import { BatchProgress, EngineRunResult } from '../archive/engine.types';
+import { EngineError } from '../archive/engine/engine-errors';
+import { BatchProgress, EngineRunResult } from '../archive/engine/engine.types';
 import { JobKind } from '../runs/entities/job-run.entity';
 import { RunOutcome } from '../runs/run-recorder';
 import { RunStop } from './lease-keeper';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Connection } from 'mysql2/promise';
 import { ArchivalEngine } from '../../src/archive/archival-engine';
-import { EngineRunResult, PolicySpec } from '../../src/archive/engine.types';
+import { EngineRunResult, PolicySpec } from '../../src/archive/engine/engine.types';
 import { MysqlDialect } from '../../src/database/dialect/mysql-dialect';
 import { openSqlClient } from '../../src/database/open-sql-client';
 import { SqlClient } from '../../src/database/sql-client';

@@ -1,6 +1,6 @@
 import { openSqlClient } from '../../src/database/open-sql-client';
 import { SqlClient } from '../../src/database/sql-client';
-import { PolicySpec } from '../../src/archive/engine.types';
+import { PolicySpec } from '../../src/archive/engine/engine.types';
 import type { TestDatabases } from './test-databases';
 
 /** Source and archive SqlClients on a test's databases, outside Nest: what the engines take. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CommandRunner, Help, Option } from 'nest-commander';
-import { MAX_LANES } from '../../archive/key-lanes';
+import { MAX_LANES } from '../../archive/engine/key-lanes';
 import { Policy } from '../../policy/entities/policy.entity';
 import { PolicyPreviewService } from '../../policy/policy-preview.service';
 import { PolicyService } from '../../policy/policy.service';

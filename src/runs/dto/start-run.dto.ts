@@ -1,6 +1,6 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { JOB_KINDS, JobKind } from '../entities/job-run.entity';
-import { MAX_LANES } from '../../archive/key-lanes';
+import { MAX_LANES } from '../../archive/engine/key-lanes';
 
 /** Body of POST /policies/{tableName}/run. Everything but `job` is optional. */
 export class StartRunDto {

@@ -1,5 +1,5 @@
-import type { Criterion } from '../policy/criteria';
-import { SqlClient } from '../database/sql-client';
+import type { Criterion } from '../../policy/criteria';
+import { SqlClient } from '../../database/sql-client';
 
 /** Largest batch the engines take, whatever a policy or the batch tuning asks for (as in the contract). */
 export const MAX_BATCH_SIZE = 50_000;

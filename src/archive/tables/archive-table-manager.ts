@@ -1,6 +1,6 @@
-import { SqlClient, SqlSession } from '../database/sql-client';
-import { inspectTable } from '../database/schema/schema-inspector';
-import { TableSchema, findColumn } from '../database/schema/table-schema';
+import { SqlClient, SqlSession } from '../../database/sql-client';
+import { inspectTable } from '../../database/schema/schema-inspector';
+import { TableSchema, findColumn } from '../../database/schema/table-schema';
 import {
   ARCHIVED_AT,
   ARCHIVE_RUN_ID,

@@ -1,9 +1,9 @@
-import { MYSQL_BINARY_TYPES } from '../database/dialect/mysql-dialect';
-import { DigestColumn, SqlDialect } from '../database/dialect/sql-dialect';
-import { TableSchema } from '../database/schema/table-schema';
-import { ARCHIVED_AT, ARCHIVE_RUN_ID } from './archive-ddl';
-import { KeyColumns } from './key-columns';
-import { SqlFragment } from './row-selection';
+import { MYSQL_BINARY_TYPES } from '../../database/dialect/mysql-dialect';
+import { DigestColumn, SqlDialect } from '../../database/dialect/sql-dialect';
+import { TableSchema } from '../../database/schema/table-schema';
+import { ARCHIVED_AT, ARCHIVE_RUN_ID } from '../tables/archive-ddl';
+import { KeyColumns } from '../engine/key-columns';
+import { SqlFragment } from '../engine/row-selection';
 
 /**
  * The SQL of one archival run, built once from the live schema: which source rows a batch takes,

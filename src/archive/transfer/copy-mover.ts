@@ -1,10 +1,10 @@
-import { SqlSession } from '../database/sql-client';
+import { SqlSession } from '../../database/sql-client';
 import { ArchivalHooks, BatchMover, MovedBatch } from './batch-mover';
 import { deleteCopiedRows, rollbackQuietly } from './batch-protocol';
 import { BatchStatements } from './batch-statements';
-import { CopyBatch, CopyFormat } from './copy-format';
-import { inBatch } from './engine-errors';
-import { SqlFragment } from './row-selection';
+import { CopyBatch, CopyFormat } from '../formats/copy-format';
+import { inBatch } from '../engine/engine-errors';
+import { SqlFragment } from '../engine/row-selection';
 
 /** A batch read and locked on one source session, its transaction still open. */
 interface LockedBatch<B extends CopyBatch> {

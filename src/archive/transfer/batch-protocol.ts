@@ -1,7 +1,7 @@
-import { ChecksumAccumulator, RowSetChecksum, formatChecksum, sameChecksum } from '../database/row-checksum';
-import { SqlSession } from '../database/sql-client';
+import { ChecksumAccumulator, RowSetChecksum, formatChecksum, sameChecksum } from '../../database/row-checksum';
+import { SqlSession } from '../../database/sql-client';
 import { BatchStatements } from './batch-statements';
-import { EngineError, ForeignKeyBlockedError, VerificationError, isForeignKeyViolation } from './engine-errors';
+import { EngineError, ForeignKeyBlockedError, VerificationError, isForeignKeyViolation } from '../engine/engine-errors';
 
 /** Steps of the archival protocol shared by both movers. */
 

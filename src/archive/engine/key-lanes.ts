@@ -1,4 +1,4 @@
-import { SqlClient } from '../database/sql-client';
+import { SqlClient } from '../../database/sql-client';
 import { BatchLoopOptions, BatchLoopResult } from './batch-loop';
 import { BatchProgress, StopReason } from './engine.types';
 import { KeyColumns } from './key-columns';

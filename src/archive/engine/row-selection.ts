@@ -1,5 +1,5 @@
-import { SqlDialect } from '../database/dialect/sql-dialect';
-import type { Criterion } from '../policy/criteria';
+import { SqlDialect } from '../../database/dialect/sql-dialect';
+import type { Criterion } from '../../policy/criteria';
 
 export interface SqlFragment {
   sql: string;

@@ -1,4 +1,4 @@
-import { ColumnSchema } from '../database/schema/table-schema';
+import { ColumnSchema } from '../../database/schema/table-schema';
 import { compareColumn } from './column-compatibility';
 
 function column(columnType: string, charset: string | null = null): ColumnSchema {

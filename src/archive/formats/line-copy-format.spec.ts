@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { MysqlDialect } from '../database/dialect/mysql-dialect';
-import { ColumnSchema, TableSchema } from '../database/schema/table-schema';
-import { BatchStatements } from './batch-statements';
+import { MysqlDialect } from '../../database/dialect/mysql-dialect';
+import { ColumnSchema, TableSchema } from '../../database/schema/table-schema';
+import { BatchStatements } from '../transfer/batch-statements';
 import { LineCopyFormat, lineFormatCarries } from './line-copy-format';
 
 const column = (name: string, dataType: string): ColumnSchema => ({

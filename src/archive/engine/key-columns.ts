@@ -1,5 +1,5 @@
-import { SqlDialect } from '../database/dialect/sql-dialect';
-import { ColumnSchema, TableSchema, findColumn } from '../database/schema/table-schema';
+import { SqlDialect } from '../../database/dialect/sql-dialect';
+import { ColumnSchema, TableSchema, findColumn } from '../../database/schema/table-schema';
 import type { SqlFragment } from './row-selection';
 
 const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint']);

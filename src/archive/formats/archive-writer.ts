@@ -1,5 +1,5 @@
-import { SqlSession } from '../database/sql-client';
-import { BatchStatements } from './batch-statements';
+import { SqlSession } from '../../database/sql-client';
+import { BatchStatements } from '../transfer/batch-statements';
 import { approximateBytes } from './row-size';
 
 /** Writes a batch's copies into the archive table, overwriting earlier copies of the same keys. */

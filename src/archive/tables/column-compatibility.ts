@@ -1,4 +1,4 @@
-import { ColumnSchema } from '../database/schema/table-schema';
+import { ColumnSchema } from '../../database/schema/table-schema';
 
 export type ColumnChange =
   | { kind: 'same' }

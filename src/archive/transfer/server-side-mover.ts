@@ -1,9 +1,9 @@
-import { SqlSession } from '../database/sql-client';
+import { SqlSession } from '../../database/sql-client';
 import { ArchivalHooks, BatchMover, MovedBatch, mergeMoved } from './batch-mover';
 import { deleteCopiedRows, rollbackQuietly } from './batch-protocol';
 import { BatchStatements } from './batch-statements';
-import { EngineError, VerificationError, inBatch } from './engine-errors';
-import { SqlFragment } from './row-selection';
+import { EngineError, VerificationError, inBatch } from '../engine/engine-errors';
+import { SqlFragment } from '../engine/row-selection';
 
 /** A batch whose keys are locked in its session's transaction, and which is now moving on its own. */
 interface BatchInFlight {

@@ -1,5 +1,5 @@
-import { SqlDialect } from '../database/dialect/sql-dialect';
-import { ColumnSchema, TableSchema } from '../database/schema/table-schema';
+import { SqlDialect } from '../../database/dialect/sql-dialect';
+import { ColumnSchema, TableSchema } from '../../database/schema/table-schema';
 
 export const ARCHIVED_AT = 'archived_at';
 export const ARCHIVE_RUN_ID = 'archive_run_id';

@@ -1,8 +1,8 @@
-import { RowSetChecksum } from '../database/row-checksum';
-import { SqlSession } from '../database/sql-client';
+import { RowSetChecksum } from '../../database/row-checksum';
+import { SqlSession } from '../../database/sql-client';
 import { ArchiveWriter } from './archive-writer';
-import { digestChecksum, verifyArchiveCopy } from './batch-protocol';
-import { BatchStatements } from './batch-statements';
+import { digestChecksum, verifyArchiveCopy } from '../transfer/batch-protocol';
+import { BatchStatements } from '../transfer/batch-statements';
 import { approximateBytes } from './row-size';
 
 /** A batch read from the source, in the form its copy format writes and verifies it. */

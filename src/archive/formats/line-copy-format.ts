@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { MYSQL_BINARY_TYPES, MYSQL_TEXT_TYPES } from '../database/dialect/mysql-dialect';
-import { SqlClient, SqlSession } from '../database/sql-client';
-import { ColumnSchema, TableSchema } from '../database/schema/table-schema';
+import { MYSQL_BINARY_TYPES, MYSQL_TEXT_TYPES } from '../../database/dialect/mysql-dialect';
+import { SqlClient, SqlSession } from '../../database/sql-client';
+import { ColumnSchema, TableSchema } from '../../database/schema/table-schema';
 import { isLocalInfileRefused } from './archive-writer';
-import { rollbackQuietly } from './batch-protocol';
-import { BatchStatements } from './batch-statements';
+import { rollbackQuietly } from '../transfer/batch-protocol';
+import { BatchStatements } from '../transfer/batch-statements';
 import { CopyBatch, CopyFormat } from './copy-format';
-import { VerificationError } from './engine-errors';
-import { SqlFragment } from './row-selection';
+import { VerificationError } from '../engine/engine-errors';
+import { SqlFragment } from '../engine/row-selection';
 
 /**
  * Column types whose text the line format carries exactly (MariaDB `DATA_TYPE`s): numbers and

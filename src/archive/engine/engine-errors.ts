@@ -1,4 +1,4 @@
-import type { LockWaitError } from '../database/lock-wait-inspector';
+import type { LockWaitError } from '../../database/lock-wait-inspector';
 import { reportableKey } from './reportable-key';
 
 /** A run stopped for a reason a DBA can act on; the message says what happened and that nothing was lost. */

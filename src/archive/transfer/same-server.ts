@@ -1,4 +1,4 @@
-import { SqlClient } from '../database/sql-client';
+import { SqlClient } from '../../database/sql-client';
 
 /**
  * Whether source and archive are databases of the same MySQL/MariaDB server, and the source login

@@ -1,4 +1,4 @@
-import { MysqlDialect } from '../database/dialect/mysql-dialect';
+import { MysqlDialect } from '../../database/dialect/mysql-dialect';
 import { selectionPredicate } from './row-selection';
 
 describe('selectionPredicate', () => {

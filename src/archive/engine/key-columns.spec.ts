@@ -1,6 +1,6 @@
-import { MysqlDialect } from '../database/dialect/mysql-dialect';
-import { SqliteDialect } from '../database/dialect/sqlite-dialect';
-import { TableSchema } from '../database/schema/table-schema';
+import { MysqlDialect } from '../../database/dialect/mysql-dialect';
+import { SqliteDialect } from '../../database/dialect/sqlite-dialect';
+import { TableSchema } from '../../database/schema/table-schema';
 import { KeyColumns } from './key-columns';
 
 const table = (key: Array<[string, string, string]>): TableSchema => ({
