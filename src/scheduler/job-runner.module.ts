@@ -5,6 +5,7 @@ import { CONTROL_DB } from '../database/database.constants';
 import { PolicyModule } from '../policy/policy.module';
 import { PurgeModule } from '../purge/purge.module';
 import { JobRun } from '../runs/entities/job-run.entity';
+import { RunEvents } from '../runs/run-events';
 import { RunRecorder } from '../runs/run-recorder';
 import { JobLease } from './entities/job-lease.entity';
 import { JobLeaseService } from './job-lease.service';
@@ -16,7 +17,7 @@ import { JobRunner } from './job-runner.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([JobRun, JobLease], CONTROL_DB), PolicyModule, ArchiveModule, PurgeModule],
-  providers: [JobRunner, JobLeaseService, RunRecorder],
-  exports: [JobRunner],
+  providers: [JobRunner, JobLeaseService, RunRecorder, RunEvents],
+  exports: [JobRunner, RunEvents],
 })
 export class JobRunnerModule {}

@@ -16,6 +16,7 @@ import { Policy } from '../policy/entities/policy.entity';
 import { PolicyService } from '../policy/policy.service';
 import { PurgeEngine } from '../purge/purge-engine';
 import { JobRun } from '../runs/entities/job-run.entity';
+import { RunEvents } from '../runs/run-events';
 import { RunOutcome, RunRecorder } from '../runs/run-recorder';
 import { JobLease } from './entities/job-lease.entity';
 import { HeldLease, JobLeaseService } from './job-lease.service';
@@ -77,6 +78,7 @@ export class JobRunner implements BeforeApplicationShutdown {
     private readonly archival: ArchivalEngine,
     private readonly purge: PurgeEngine,
     private readonly audit: AuditService,
+    private readonly events: RunEvents,
     config: AppConfig,
   ) {
     this.scrub = createSecretScrubber(configuredSecrets(config));
@@ -222,6 +224,7 @@ export class JobRunner implements BeforeApplicationShutdown {
     const onBatch = async (progress: BatchProgress) => {
       lastProgress = progress;
       watchdog.progressed();
+      this.events.publish({ kind: 'batch', run, progress });
       this.notify(observer, progress);
       if (Date.now() - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) {
         lastCheckpoint = Date.now();
@@ -230,6 +233,7 @@ export class JobRunner implements BeforeApplicationShutdown {
     };
     keeper.startHeartbeat();
     watchdog.start();
+    this.events.publish({ kind: 'started', run });
     try {
       let outcome: RunOutcome;
       try {
@@ -296,12 +300,15 @@ export class JobRunner implements BeforeApplicationShutdown {
         this.logger.log(`${summary}: ${safe.rowsArchived + safe.rowsPurged} rows in ${safe.batches} batches`);
         break;
     }
+    let finished: JobRun;
     try {
-      return await this.recorder.finish(run, safe);
+      finished = await this.recorder.finish(run, safe);
     } catch (error) {
       this.logger.error(`Could not record the end of run ${run.id}: ${this.scrub((error as Error).message)}`);
-      return Object.assign(new JobRun(), run, safe, { finishedAt: new Date() });
+      finished = Object.assign(new JobRun(), run, safe, { finishedAt: new Date() });
     }
+    this.events.publish({ kind: 'finished', run: finished });
+    return finished;
   }
 
   private async recordProgress(run: JobRun, progress: BatchProgress): Promise<void> {

@@ -146,6 +146,6 @@ describe('runBatchLoop', () => {
       { batchSize: 3, onBatch: (progress) => void reports.push(progress) },
     );
     await expect(failed).rejects.toThrow('the source went away');
-    expect(reports.at(-1)).toEqual({ rows: 4, batches: 1, lastKey: [12] });
+    expect(reports.at(-1)).toEqual({ rows: 4, batches: 1, lastKey: [12], batch: { rows: 4, seconds: 0 } });
   });
 });

@@ -70,11 +70,12 @@ export async function runBatchLoop(source: BatchSource, options: BatchLoopOption
   let rows = 0;
   let batches = 0;
   let lastKey: unknown[] | null = options.startAfter ?? null;
-  const count = async (step: BatchStep) => {
+  const count = async (step: BatchStep, seconds = 0) => {
     rows += step.rows;
     batches += 1;
     lastKey = step.lastKey;
-    await options.onBatch?.({ rows, batches, lastKey: reportableKey(lastKey) });
+    const batch = { rows: step.rows, seconds, ...(step.bytes === undefined ? {} : { bytes: step.bytes }) };
+    await options.onBatch?.({ rows, batches, lastKey: reportableKey(lastKey), batch });
   };
   const end = async (stopReason: StopReason): Promise<BatchLoopResult> => {
     const committed = await source.finish?.();
@@ -101,13 +102,14 @@ export async function runBatchLoop(source: BatchSource, options: BatchLoopOption
       if (result === null) {
         return await end('completed');
       }
+      const batchMs = performance.now() - batchStarted;
       if (options.targetBatchMs) {
-        wanted = tunedBatchSize(limit, performance.now() - batchStarted, options.targetBatchMs);
+        wanted = tunedBatchSize(limit, batchMs, options.targetBatchMs);
       }
       if (result.bytes && result.rows > 0) {
         memoryCap = Math.max(1, Math.floor(MAX_BATCH_BYTES / (result.bytes / result.rows)));
       }
-      await count(result);
+      await count(result, batchMs / 1000);
       if (options.sleepBetweenBatchesMs) {
         await sleep(options.sleepBetweenBatchesMs, undefined, { signal: options.signal }).catch(() => undefined);
       }

@@ -20,6 +20,8 @@ export interface BatchProgress {
   batches: number;
   /** Primary key of the last row handled, in key-column order. */
   lastKey: unknown[] | null;
+  /** The batch just committed: its rows, its wall time, and the bytes of row data it held in this process. */
+  batch?: { rows: number; seconds: number; bytes?: number };
 }
 
 export type StopReason = 'completed' | 'aborted' | 'max-runtime';

@@ -112,6 +112,7 @@ export async function runLanes(
       rows: done.reduce((sum, lane) => sum + lane.rows, 0),
       batches: done.reduce((sum, lane) => sum + lane.batches, 0),
       lastKey: progress.lastKey,
+      batch: progress.batch,
     };
     reported = reported.then(() => options.onBatch?.(totals));
     return reported;
