@@ -13,6 +13,7 @@ import { BatchStatements } from './transfer/batch-statements';
 import { CopyMover } from './transfer/copy-mover';
 import { EngineError, ForeignKeyBlockedError } from './engine/engine-errors';
 import { planLanes, runLanes, withinLane } from './engine/key-lanes';
+import { withReconnects } from './engine/reconnects';
 import { EngineRunOptions, EngineRunResult } from './engine/engine.types';
 import { countedResult, daysBefore, loopResult } from './engine/engine-results';
 import { reportableKey } from './engine/reportable-key';
@@ -107,15 +108,21 @@ export class ArchivalEngine {
         withinLane(selection, statements.key, lane),
       );
       const format = serverSide ? null : this.copyFormat(options, laneStatements, table, lines);
-      return this.withMover(options, laneStatements, format, lanes.length, (mover) =>
-        runBatchLoop(this.batchSource(mover, blocked), {
-          ...options,
-          ...laneOptions,
-          table: table.name,
-          // Rows that travel through this process: weigh a first batch of at most this many before
-          // sizing the next ones to MAX_BATCH_BYTES.
-          firstBatchCap: serverSide ? undefined : FIRST_COPY_BATCH,
-        }),
+      // A lost connection: fresh sessions, and the lane goes on after its last committed batch.
+      return withReconnects(
+        (attempt) =>
+          this.withMover(options, laneStatements, format, lanes.length, (mover) =>
+            runBatchLoop(this.batchSource(mover, blocked), {
+              ...options,
+              ...laneOptions,
+              ...attempt,
+              table: table.name,
+              // Rows that travel through this process: weigh a first batch of at most this many before
+              // sizing the next ones to MAX_BATCH_BYTES.
+              firstBatchCap: serverSide ? undefined : FIRST_COPY_BATCH,
+            }),
+          ),
+        { ...laneOptions, terminate: options.terminate, table: table.name },
       );
     });
     const blockedKeys = blocked.sample.map(reportableKey);

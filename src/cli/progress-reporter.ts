@@ -41,6 +41,8 @@ export class ProgressReporter {
   private lastShown = Number.NEGATIVE_INFINITY;
   private latest: BatchProgress | null = null;
   private liveLineOpen = false;
+  /** Why the run is paused, while it is. */
+  private pause: string | null = null;
 
   constructor(
     private readonly output: ProgressOutput,
@@ -59,6 +61,15 @@ export class ProgressReporter {
     }
   }
 
+  /** The run paused between batches (why), or went on (null): shown at once, on its own. */
+  paused(message: string | null): void {
+    if (message === this.pause) {
+      return;
+    }
+    this.pause = message;
+    this.show(this.latest ?? { rows: 0, batches: 0, lastKey: null });
+  }
+
   /** Ends the live line (with the last numbers) so that what follows starts on a line of its own. */
   finish(): void {
     if (this.output.isTTY && this.latest) {
@@ -72,7 +83,8 @@ export class ProgressReporter {
 
   private show(progress: BatchProgress): void {
     this.lastShown = this.now();
-    const line = `${this.label}: ${formatProgress(progress, this.total, this.lastShown - this.started)}`;
+    const numbers = formatProgress(progress, this.total, this.lastShown - this.started);
+    const line = `${this.label}: ${this.pause ? `paused: ${this.pause}; ` : ''}${numbers}`;
     if (this.output.isTTY) {
       // \x1b[K clears what a longer previous line left on the right.
       this.output.write(`\r${line}\x1b[K`);

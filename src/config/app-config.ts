@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { CronTime } from 'cron';
 import { MAX_LANES } from '../archive/engine/key-lanes';
+import { RunWindow } from '../archive/engine/run-window';
 import { SessionLimits } from '../database/sql-client';
-import { ConnectionSettings, parseDatabaseUrl } from './database-url';
+import { ConnectionSettings, MysqlConnectionSettings, parseDatabaseUrl } from './database-url';
 
 /** Typed, validated configuration. Built once at boot from the environment (see config.module.ts). */
 export class AppConfig {
@@ -50,6 +51,17 @@ export class AppConfig {
   readonly shutdownGraceSeconds: number;
   /** A run that commits no batch for this long is failed, its batch in flight rolled back. */
   readonly runStallSeconds: number;
+  /** Replicas of the env-configured source, watched for lag between batches. */
+  readonly sourceReplicas: readonly MysqlConnectionSettings[];
+  /** Service-wide throttling defaults; a policy and a run may set their own. */
+  readonly throttle: {
+    /** Pause while a watched replica lags more than this (seconds). */
+    readonly maxReplicaLagSeconds: number;
+    /** Pause while the source's Threads_running exceeds this; 0 = no such check. */
+    readonly maxThreadsRunning: number;
+    /** Batches only inside this daily UTC window; null = any time. */
+    readonly runWindow: RunWindow | null;
+  };
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -177,6 +189,37 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     problems.push('ADMIN_PASSWORD must be at least 8 characters');
   }
 
+  const sourceReplicas = (read('SOURCE_REPLICA_URLS') ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '')
+    .flatMap((url, index): MysqlConnectionSettings[] => {
+      try {
+        const settings = parseDatabaseUrl(url, baseDir);
+        if (settings.engine !== 'mysql') {
+          problems.push(`SOURCE_REPLICA_URLS: replica ${index + 1} must be a mysql:// or mariadb:// URL`);
+          return [];
+        }
+        return [settings];
+      } catch (error) {
+        problems.push(`SOURCE_REPLICA_URLS: replica ${index + 1}: ${(error as Error).message}`);
+        return [];
+      }
+    });
+  if (sourceReplicas.length > 0 && sourceDb.engine !== 'mysql') {
+    problems.push('SOURCE_REPLICA_URLS needs a MySQL/MariaDB SOURCE_DB_URL (SQLite has no replicas)');
+  }
+  const windowText = read('RUN_WINDOW');
+  let runWindow: RunWindow | null = null;
+  if (windowText !== undefined) {
+    const parsed = RunWindow.parse(windowText);
+    if (typeof parsed === 'string') {
+      problems.push(`RUN_WINDOW: ${parsed}`);
+    } else {
+      runWindow = parsed;
+    }
+  }
+
   const config = new AppConfig({
     nodeEnv,
     isProduction,
@@ -207,6 +250,12 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     },
     shutdownGraceSeconds: integer('SHUTDOWN_GRACE_SECONDS', 20, 1, 3600),
     runStallSeconds: integer('RUN_STALL_SECONDS', 300, 2, 86400),
+    sourceReplicas,
+    throttle: {
+      maxReplicaLagSeconds: integer('MAX_REPLICA_LAG_SECONDS', 10, 0, 86400),
+      maxThreadsRunning: integer('MAX_THREADS_RUNNING', 0, 0, 100000),
+      runWindow,
+    },
   });
   const { lockWaitSeconds, statementTimeoutSeconds } = config.sessionLimits;
   if (config.runStallSeconds <= Math.max(lockWaitSeconds, statementTimeoutSeconds)) {

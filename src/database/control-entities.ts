@@ -3,8 +3,9 @@ import { Policy } from '../policy/entities/policy.entity';
 import { JobRun } from '../runs/entities/job-run.entity';
 import { JobLease } from '../scheduler/entities/job-lease.entity';
 import { User } from '../users/entities/user.entity';
+import { PolicyThrottling1765100000000 } from './migrations/1765100000000-PolicyThrottling';
 import { InitialSchema1763770000000 } from './migrations/1763770000000-InitialSchema';
 
 /** Everything the control database holds. Listed explicitly (no globs) so ts-node, jest and dist agree. */
 export const CONTROL_ENTITIES = [User, Policy, JobRun, JobLease, AuditEntry];
-export const CONTROL_MIGRATIONS = [InitialSchema1763770000000];
+export const CONTROL_MIGRATIONS = [InitialSchema1763770000000, PolicyThrottling1765100000000];

@@ -1,9 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { runMigrationsLocked } from './migrations-lock';
 import { AppConfig } from '../config/app-config';
 import { CONTROL_DB, ARCHIVE_DB, SOURCE_DB } from './database.constants';
 import { controlDataSourceOptions, dataDataSourceOptions } from './data-source-options';
 import { DataSourceRegistry } from './data-source-registry';
+import { ReplicaProbes } from './replica-probes';
 import { SampleDataSeeder } from './sample-data.seeder';
 
 /**
@@ -21,9 +24,15 @@ import { SampleDataSeeder } from './sample-data.seeder';
       useFactory: (config: AppConfig) => ({
         ...controlDataSourceOptions(config.controlDb),
         name: CONTROL_DB,
-        migrationsRun: true,
         retryAttempts: config.databaseConnectAttempts,
       }),
+      // Migrated here rather than with `migrationsRun`: under a lock, so that instances started
+      // together on an empty control database take turns.
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options as DataSourceOptions).initialize();
+        await runMigrationsLocked(dataSource);
+        return dataSource;
+      },
     }),
     TypeOrmModule.forRootAsync({
       name: SOURCE_DB,
@@ -44,7 +53,7 @@ import { SampleDataSeeder } from './sample-data.seeder';
       }),
     }),
   ],
-  providers: [DataSourceRegistry, SampleDataSeeder],
-  exports: [DataSourceRegistry],
+  providers: [DataSourceRegistry, ReplicaProbes, SampleDataSeeder],
+  exports: [DataSourceRegistry, ReplicaProbes],
 })
 export class DatabaseModule {}

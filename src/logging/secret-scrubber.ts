@@ -46,8 +46,8 @@ export function createSecretScrubber(secrets: readonly string[]): (line: string)
 
 /** Every secret value the configuration holds. */
 export function configuredSecrets(config: AppConfig): string[] {
-  const databasePasswords = [config.controlDb, config.sourceDb, config.archiveDb].flatMap((db) =>
-    db.engine === 'mysql' && db.password ? [db.password] : [],
+  const databasePasswords = [config.controlDb, config.sourceDb, config.archiveDb, ...config.sourceReplicas].flatMap(
+    (db) => (db.engine === 'mysql' && db.password ? [db.password] : []),
   );
   return [config.jwt.secret, ...(config.bootstrapAdmin ? [config.bootstrapAdmin.password] : []), ...databasePasswords];
 }

@@ -10,6 +10,7 @@ import { inspectTable } from '../database/schema/schema-inspector';
 import { UpsertPolicyDto } from './dto/upsert-policy.dto';
 import { Policy } from './entities/policy.entity';
 import { policyProblems } from './policy-rules';
+import { RunWindow } from '../archive/engine/run-window';
 
 export interface UpsertOutcome {
   policy: Policy;
@@ -31,6 +32,9 @@ export class PolicyService {
     const table = await source.withSession((session) => inspectTable(session, source.schema, input.tableName));
     const shape = { ...input, criteria: input.criteria ?? [] };
     const problems = policyProblems(shape, table);
+    if (input.runWindow && typeof RunWindow.parse(input.runWindow) === 'string') {
+      problems.push(`runWindow: ${RunWindow.parse(input.runWindow) as string}`);
+    }
     if (problems.length > 0) {
       throw new BadRequestException(problems);
     }
@@ -48,6 +52,9 @@ export class PolicyService {
       })),
       batchSize: input.batchSize ?? null,
       enabled: input.enabled ?? existing?.enabled ?? true,
+      maxReplicaLagSeconds: input.maxReplicaLagSeconds ?? null,
+      maxThreadsRunning: input.maxThreadsRunning ?? null,
+      runWindow: input.runWindow ?? null,
       updatedAt: now,
     });
     const saved = await this.policies.save(policy);

@@ -5,6 +5,7 @@ import { countedResult, daysBefore, loopResult } from '../archive/engine/engine-
 import { EngineError } from '../archive/engine/engine-errors';
 import { EngineRunOptions, EngineRunResult } from '../archive/engine/engine.types';
 import { planLanes, runLanes, withinLane } from '../archive/engine/key-lanes';
+import { withReconnects } from '../archive/engine/reconnects';
 import { KeyColumns } from '../archive/engine/key-columns';
 import { SqlSession } from '../database/sql-client';
 import { inspectTable } from '../database/schema/schema-inspector';
@@ -55,10 +56,19 @@ export class PurgeEngine {
         archive.schema,
         withinLane(expired, key, lane),
       );
-      return archive.withSession(
-        (session) =>
-          runBatchLoop(new PurgeBatches(laneStatements, session), { ...options, ...laneOptions, table: table.name }),
-        { terminate: options.terminate },
+      return withReconnects(
+        (attempt) =>
+          archive.withSession(
+            (session) =>
+              runBatchLoop(new PurgeBatches(laneStatements, session), {
+                ...options,
+                ...laneOptions,
+                ...attempt,
+                table: table.name,
+              }),
+            { terminate: options.terminate },
+          ),
+        { ...laneOptions, terminate: options.terminate, table: table.name },
       );
     });
     return loopResult(loop, details);

@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { RunWindow } from '../archive/engine/run-window';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FindOptionsWhere, Repository } from 'typeorm';
 import { AuthenticatedUser } from '../auth/authenticated-user';
@@ -53,6 +54,10 @@ export class RunsService {
 
   /** Starts a run of the table's policy in the background (404 without a policy, 409 when already running). */
   async startManual(tableName: string, body: StartRunDto, caller: AuthenticatedUser): Promise<RunStartedDto> {
+    const window = body.runWindow === undefined ? null : RunWindow.parse(body.runWindow);
+    if (typeof window === 'string') {
+      throw new BadRequestException(`runWindow: ${window}`);
+    }
     const run = await this.runner.start({
       tableName,
       job: body.job,
@@ -65,6 +70,9 @@ export class RunsService {
         targetBatchMs: body.targetBatchMs,
         lanes: body.lanes,
         maxRuntimeMs: body.maxRuntimeSeconds === undefined ? undefined : body.maxRuntimeSeconds * 1000,
+        maxReplicaLagSeconds: body.maxReplicaLagSeconds,
+        maxThreadsRunning: body.maxThreadsRunning,
+        runWindow: body.runWindow,
       },
     });
     return { runId: run.id };

@@ -12,6 +12,12 @@ export interface JobOptions {
   targetBatchMs?: number;
   /** Key ranges worked at once, each on its own connections (default: ARCHIVE_LANES). */
   lanes?: number;
+  /** Pause while a replica lags more than this (default: the policy's, then MAX_REPLICA_LAG_SECONDS). */
+  maxReplicaLagSeconds?: number;
+  /** Pause while the source's Threads_running exceeds this, 0 = off (default: the policy's, then MAX_THREADS_RUNNING). */
+  maxThreadsRunning?: number;
+  /** Batches only inside this daily UTC window, `HH:MM-HH:MM` (default: the policy's, then RUN_WINDOW). */
+  runWindow?: string;
 }
 
 /**

@@ -6,6 +6,11 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ArchivalEngine } from '../archive/archival-engine';
+import { EngineError } from '../archive/engine/engine-errors';
+import { RunWindow } from '../archive/engine/run-window';
+import { BatchThrottle, PauseReason, ServerThrottle } from '../archive/engine/throttle';
+import { ReplicaProbes } from '../database/replica-probes';
+import { SqlClient } from '../database/sql-client';
 import { BatchProgress, EngineRunOptions, EngineRunResult } from '../archive/engine/engine.types';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
@@ -29,6 +34,8 @@ import { StallWatchdog } from './stall-watchdog';
 export interface RunObserver {
   /** After every committed batch, unthrottled. */
   onProgress?(progress: BatchProgress): void;
+  /** When the run pauses between batches (why, in words) and resumes (null). */
+  onPause?(message: string | null): void;
 }
 
 type Begun = { skipped: true; run: JobRun } | { skipped: false; run: JobRun; finished: Promise<JobRun> };
@@ -69,6 +76,7 @@ export class JobRunner implements BeforeApplicationShutdown {
   private readonly lanes: number;
   private readonly shutdownGraceMs: number;
   private readonly runStallMs: number;
+  private readonly throttleDefaults: AppConfig['throttle'];
 
   constructor(
     private readonly policies: PolicyService,
@@ -79,6 +87,7 @@ export class JobRunner implements BeforeApplicationShutdown {
     private readonly purge: PurgeEngine,
     private readonly audit: AuditService,
     private readonly events: RunEvents,
+    private readonly replicas: ReplicaProbes,
     config: AppConfig,
   ) {
     this.scrub = createSecretScrubber(configuredSecrets(config));
@@ -86,6 +95,7 @@ export class JobRunner implements BeforeApplicationShutdown {
     this.lanes = config.archiveLanes;
     this.shutdownGraceMs = config.shutdownGraceSeconds * 1000;
     this.runStallMs = config.runStallSeconds * 1000;
+    this.throttleDefaults = config.throttle;
   }
 
   /** False once shutdown has begun: no new run starts. */
@@ -212,6 +222,20 @@ export class JobRunner implements BeforeApplicationShutdown {
   ): Promise<JobRun> {
     const { controller, terminate } = stops;
     const keeper = new LeaseKeeper(this.leases, lease, (reason) => controller.abort(reason));
+    const onPause = (pause: { reason: PauseReason; message: string } | null) => {
+      // A pause is not a stall: the watchdog counts from when the run goes on again.
+      if (pause) {
+        watchdog.suspend();
+      } else {
+        watchdog.progressed();
+      }
+      this.events.publish({ kind: 'paused', run, reason: pause?.reason ?? null, message: pause?.message ?? null });
+      try {
+        observer.onPause?.(pause ? pause.message : null);
+      } catch (error) {
+        this.logger.warn(`A pause observer failed: ${(error as Error).message}`);
+      }
+    };
     const watchdog = new StallWatchdog(this.runStallMs, () => {
       const seconds = this.runStallMs / 1000;
       const stall = new RunStop(`no batch committed for ${seconds} s (RUN_STALL_SECONDS)`, 'failed');
@@ -237,7 +261,7 @@ export class JobRunner implements BeforeApplicationShutdown {
     try {
       let outcome: RunOutcome;
       try {
-        const result = await this.runEngine(policy, run, request, stops, onBatch);
+        const result = await this.runEngine(policy, run, request, stops, { onBatch, onPause });
         outcome = outcomeOfResult(request.job, result, stopOf(controller.signal));
       } catch (error) {
         const stop = stopOf(terminate.signal);
@@ -260,12 +284,14 @@ export class JobRunner implements BeforeApplicationShutdown {
     run: JobRun,
     request: JobRequest,
     stops: Pick<InFlightRun, 'controller' | 'terminate'>,
-    onBatch: (progress: BatchProgress) => Promise<void>,
+    observers: Pick<EngineRunOptions, 'onBatch' | 'onPause'>,
   ): Promise<EngineRunResult> {
+    const source = this.databases.get(SOURCE_DB);
+    const archive = this.databases.get(ARCHIVE_DB);
     const options: EngineRunOptions = {
       policy,
-      source: this.databases.get(SOURCE_DB),
-      archive: this.databases.get(ARCHIVE_DB),
+      source,
+      archive,
       runId: run.id,
       batchSize: request.options?.batchSize ?? this.policies.batchSizeOf(policy),
       dryRun: Boolean(request.dryRun),
@@ -275,7 +301,8 @@ export class JobRunner implements BeforeApplicationShutdown {
       lanes: request.options?.lanes ?? this.lanes,
       signal: stops.controller.signal,
       terminate: stops.terminate.signal,
-      onBatch,
+      throttle: this.throttleFor(policy, request, request.job === 'archive' ? source : archive),
+      ...observers,
     };
     switch (request.job) {
       case 'archive':
@@ -283,6 +310,27 @@ export class JobRunner implements BeforeApplicationShutdown {
       case 'purge':
         return this.purge.run(options);
     }
+  }
+
+  /**
+   * The run's throttle from its options, then its policy, then the service defaults; none when no
+   * check applies. An archive run watches the source's replicas and load; a purge only deletes in
+   * the archive, so it watches the archive server's load and keeps to the run window.
+   */
+  private throttleFor(policy: Policy, request: JobRequest, server: SqlClient): BatchThrottle | undefined {
+    const asked = request.options ?? {};
+    const defaults = this.throttleDefaults;
+    const windowText = asked.runWindow ?? policy.runWindow;
+    const runWindow = windowText ? RunWindow.parse(windowText) : defaults.runWindow;
+    if (typeof runWindow === 'string') {
+      throw new EngineError(`runWindow: ${runWindow}`);
+    }
+    const throttle = new ServerThrottle(server, request.job === 'archive' ? this.replicas.ofSource() : [], {
+      maxReplicaLagSeconds: asked.maxReplicaLagSeconds ?? policy.maxReplicaLagSeconds ?? defaults.maxReplicaLagSeconds,
+      maxThreadsRunning: asked.maxThreadsRunning ?? policy.maxThreadsRunning ?? defaults.maxThreadsRunning,
+      runWindow,
+    });
+    return throttle.active ? throttle : undefined;
   }
 
   private async conclude(run: JobRun, outcome: RunOutcome): Promise<JobRun> {

@@ -32,15 +32,20 @@ export function outcomeOfResult(job: JobKind, result: EngineRunResult, stop: Err
     };
   }
   const problems = result.problem === null ? [] : [result.problem];
-  const stopped = result.stopReason === 'aborted';
+  const stopped = result.stopReason === 'aborted' || result.stopReason === 'window-closed';
   if (stopped) {
+    const why = result.stopReason === 'window-closed' ? result.stopMessage : stop?.message;
     problems.unshift(
-      `stopped after ${result.batches} batches: ${stop?.message ?? 'it was aborted'} ` +
+      `stopped after ${result.batches} batches: ${why ?? 'it was aborted'} ` +
         `(${result.rows} rows ${verbOf(job)}; the remaining rows are left for the next run)`,
     );
   }
-  // A stop asked for (shutdown) with nothing else wrong is `stopped`; a problem or a forced stop is `failed`.
-  const stoppedOnRequest = stopped && stop instanceof RunStop && stop.outcome === 'stopped' && result.problem === null;
+  // A stop asked for (shutdown) or a closed run window, with nothing else wrong, is `stopped`; a
+  // problem or a forced stop is `failed`.
+  const stoppedOnRequest =
+    stopped &&
+    result.problem === null &&
+    (result.stopReason === 'window-closed' || (stop instanceof RunStop && stop.outcome === 'stopped'));
   return {
     status: stoppedOnRequest ? 'stopped' : problems.length > 0 ? 'failed' : 'succeeded',
     error: problems.length > 0 ? problems.join('; ') : null,

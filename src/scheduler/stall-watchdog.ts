@@ -8,6 +8,7 @@ export class StallWatchdog {
   private timer: NodeJS.Timeout | undefined;
   private lastProgressAt = 0;
   private fired = false;
+  private suspended = false;
 
   constructor(
     private readonly stallMs: number,
@@ -21,9 +22,15 @@ export class StallWatchdog {
     this.timer.unref();
   }
 
-  /** A batch committed. */
+  /** A batch committed (or the run went on after a pause). */
   progressed(): void {
+    this.suspended = false;
     this.lastProgressAt = Date.now();
+  }
+
+  /** The run pauses on purpose (throttling): no stall until it goes on. */
+  suspend(): void {
+    this.suspended = true;
   }
 
   stop(): void {
@@ -31,7 +38,7 @@ export class StallWatchdog {
   }
 
   private check(): void {
-    if (!this.fired && Date.now() - this.lastProgressAt >= this.stallMs) {
+    if (!this.fired && !this.suspended && Date.now() - this.lastProgressAt >= this.stallMs) {
       this.fired = true;
       this.stop();
       this.onStall();

@@ -2,6 +2,7 @@ import { MAX_BATCH_SIZE } from './engine.types';
 import { BATCH_ATTEMPTS, MAX_BATCH_BYTES, runBatchLoop, tunedBatchSize } from './batch-loop';
 import { BatchProgress } from './engine.types';
 import { LockContentionError, inBatch } from './engine-errors';
+import { ThrottleVerdict } from './throttle';
 
 describe('tunedBatchSize', () => {
   it('moves toward the target transaction time in proportion', () => {
@@ -147,5 +148,76 @@ describe('runBatchLoop', () => {
     );
     await expect(failed).rejects.toThrow('the source went away');
     expect(reports.at(-1)).toEqual({ rows: 4, batches: 1, lastKey: [12], batch: { rows: 4, seconds: 0 } });
+  });
+
+  it('settles the batches in flight before pausing, reports the pause, and goes on when the throttle says go', async () => {
+    const events: string[] = [];
+    const verdicts: ThrottleVerdict[] = [
+      { action: 'go', warnings: [] },
+      { action: 'pause', reason: 'replica-lag', message: 'replica lag 9 s > 5 s (r1:3306)', warnings: [] },
+      { action: 'go', warnings: [] },
+    ];
+    let batch = 0;
+    const result = await runBatchLoop(
+      {
+        next: async () => (events.push('batch'), batch++ < 2 ? { rows: 10, lastKey: [batch] } : null),
+        finish: async () => (events.push('settle'), null),
+      },
+      {
+        batchSize: 10,
+        throttle: { check: async () => verdicts.shift() ?? { action: 'go', warnings: [] } },
+        onPause: (pause) => void events.push(pause ? `paused: ${pause.message}` : 'resumed'),
+      },
+    );
+    expect(events).toEqual([
+      'batch',
+      'settle',
+      'paused: replica lag 9 s > 5 s (r1:3306)',
+      'resumed',
+      'batch',
+      'batch',
+      'settle',
+    ]);
+    expect(result).toMatchObject({ rows: 20, stopReason: 'completed', pauses: { 'replica-lag': { count: 1 } } });
+    expect(result.pauses?.['replica-lag']?.seconds).toBeGreaterThan(0);
+  });
+
+  it('stops cleanly when the throttle says the run window closed', async () => {
+    let batches = 0;
+    const result = await runBatchLoop(
+      { next: async () => (batches++, { rows: 1, lastKey: [batches] }) },
+      {
+        batchSize: 1,
+        throttle: {
+          check: async () =>
+            batches < 2
+              ? { action: 'go', warnings: [] }
+              : { action: 'stop', message: 'window closed (runWindow 01:00-05:00 UTC)' },
+        },
+      },
+    );
+    expect(result).toMatchObject({
+      rows: 2,
+      stopReason: 'window-closed',
+      stopMessage: 'window closed (runWindow 01:00-05:00 UTC)',
+    });
+  });
+
+  it('ends a pause when the run is stopped, without another batch', async () => {
+    const stop = new AbortController();
+    let batches = 0;
+    const result = await runBatchLoop(
+      { next: async () => (batches++, { rows: 1, lastKey: [batches] }) },
+      {
+        batchSize: 1,
+        signal: stop.signal,
+        throttle: {
+          check: async () => ({ action: 'pause', reason: 'threads-running', message: 'busy', warnings: ['w'] }),
+        },
+        onPause: (pause) => (pause ? stop.abort() : undefined),
+      },
+    );
+    expect(result).toMatchObject({ rows: 0, stopReason: 'aborted', warnings: ['w'] });
+    expect(batches).toBe(0);
   });
 });

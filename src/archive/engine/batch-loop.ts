@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchProgress, MAX_BATCH_SIZE, StopReason } from './engine.types';
+import { BatchProgress, MAX_BATCH_SIZE, PauseLog, StopReason } from './engine.types';
+import { BatchThrottle, PauseReason, ThrottleVerdict } from './throttle';
 import { LockContentionError, isTransientLockError } from './engine-errors';
 import { reportableKey } from './reportable-key';
 
@@ -36,6 +37,11 @@ export interface BatchLoopOptions {
   onBatch?: (progress: BatchProgress) => Promise<void> | void;
   /** The table the batches come from, for messages. */
   table?: string;
+  /** Called with the last committed batch's key as this process holds it (not made reportable): where a new attempt resumes. */
+  onResumePoint?: (lastKey: unknown[] | null) => void;
+  /** Checked before each batch: pause (nothing held) or stop (see EngineRunOptions.throttle). */
+  throttle?: BatchThrottle;
+  onPause?: (pause: { reason: PauseReason; message: string } | null) => void;
 }
 
 export interface BatchLoopResult {
@@ -43,6 +49,12 @@ export interface BatchLoopResult {
   batches: number;
   lastKey: unknown[] | null;
   stopReason: StopReason;
+  /** Why the loop stopped early, in words (a closed run window). */
+  stopMessage?: string;
+  /** Time spent paused between batches, by reason. */
+  pauses?: PauseLog;
+  /** What the throttle warned about (a replica it could not read…), each once. */
+  warnings?: string[];
 }
 
 /** Batches the loop takes from a job's batch maker. */
@@ -70,20 +82,38 @@ export async function runBatchLoop(source: BatchSource, options: BatchLoopOption
   let rows = 0;
   let batches = 0;
   let lastKey: unknown[] | null = options.startAfter ?? null;
-  const count = async (step: BatchStep, seconds = 0) => {
+  /** `resumable`: every qualifying row up to the batch's last key has moved, so a new attempt may start after it. */
+  const count = async (step: BatchStep, seconds = 0, resumable = true) => {
     rows += step.rows;
     batches += 1;
     lastKey = step.lastKey;
+    if (resumable) {
+      options.onResumePoint?.(lastKey);
+    }
     const batch = { rows: step.rows, seconds, ...(step.bytes === undefined ? {} : { bytes: step.bytes }) };
     await options.onBatch?.({ rows, batches, lastKey: reportableKey(lastKey), batch });
   };
-  const end = async (stopReason: StopReason): Promise<BatchLoopResult> => {
+  const settle = async () => {
     const committed = await source.finish?.();
     if (committed) {
       await count(committed);
     }
-    return { rows, batches, lastKey, stopReason };
   };
+  const pauses: PauseLog = {};
+  const warnings = new Set<string>();
+  const end = async (stopReason: StopReason, stopMessage?: string): Promise<BatchLoopResult> => {
+    await settle();
+    return {
+      rows,
+      batches,
+      lastKey,
+      stopReason,
+      ...(stopMessage ? { stopMessage } : {}),
+      ...(Object.keys(pauses).length > 0 ? { pauses } : {}),
+      ...(warnings.size > 0 ? { warnings: [...warnings] } : {}),
+    };
+  };
+  const outOfTime = () => options.maxRuntimeMs !== undefined && Date.now() - started >= options.maxRuntimeMs;
   // `wanted` follows the batch size and the tuning; the memory cap, once known, bounds what is asked.
   let wanted = options.batchSize;
   let memoryCap = options.firstBatchCap ?? Number.POSITIVE_INFINITY;
@@ -93,8 +123,18 @@ export async function runBatchLoop(source: BatchSource, options: BatchLoopOption
       if (options.signal?.aborted) {
         return await end('aborted');
       }
-      if (options.maxRuntimeMs !== undefined && Date.now() - started >= options.maxRuntimeMs) {
+      if (outOfTime()) {
         return await end('max-runtime');
+      }
+      if (options.throttle) {
+        const verdict = await waitForThrottle(options.throttle, options, settle, pauses, warnings, outOfTime);
+        if (verdict.action === 'stop') {
+          return await end('window-closed', verdict.message);
+        }
+        if (verdict.action === 'pause') {
+          // Stopped (or out of time) while paused: the checks above end the loop.
+          continue;
+        }
       }
       const after: unknown[] | null = lastKey;
       const batchStarted = performance.now();
@@ -115,13 +155,61 @@ export async function runBatchLoop(source: BatchSource, options: BatchLoopOption
       }
     }
   } catch (error) {
-    // Rows that committed before the failure stay counted on the failed run.
+    // Rows that committed before the failure stay counted on the failed run. A batch behind the
+    // failed one may have committed: counted, but a new attempt must still start before the failed one.
     const committed = await source.finish?.().catch(() => null);
     if (committed) {
-      await Promise.resolve(count(committed)).catch(() => undefined);
+      await Promise.resolve(count(committed, 0, false)).catch(() => undefined);
     }
     throw error;
   }
+}
+
+/** How often a paused run asks its throttle again. */
+const PAUSE_POLL_MS = 1000;
+
+/**
+ * Before a batch: asks the throttle, and while it says pause, first settles the batches in flight
+ * (they commit or roll back: a paused run holds no lock and no open transaction), then waits and
+ * asks again each second. Returns the verdict that ended the wait: go, stop, or still pause when
+ * the run was stopped or ran out of time meanwhile.
+ */
+async function waitForThrottle(
+  throttle: BatchThrottle,
+  options: Pick<BatchLoopOptions, 'signal' | 'onPause'>,
+  settle: () => Promise<void>,
+  pauses: PauseLog,
+  warnings: Set<string>,
+  outOfTime: () => boolean,
+): Promise<ThrottleVerdict> {
+  let verdict = await throttle.check(new Date());
+  if (verdict.action === 'go') {
+    verdict.warnings.forEach((warning) => warnings.add(warning));
+  }
+  if (verdict.action !== 'pause') {
+    return verdict;
+  }
+  await settle();
+  while (verdict.action === 'pause') {
+    verdict.warnings.forEach((warning) => warnings.add(warning));
+    const { reason } = verdict;
+    options.onPause?.({ reason, message: verdict.message });
+    const pausedAt = Date.now();
+    await sleep(PAUSE_POLL_MS, undefined, { signal: options.signal }).catch(() => undefined);
+    const log = (pauses[reason] ??= { count: 0, seconds: 0 });
+    log.seconds = Math.round((log.seconds + (Date.now() - pausedAt) / 1000) * 1000) / 1000;
+    if (options.signal?.aborted || outOfTime()) {
+      log.count += 1;
+      break;
+    }
+    const next = await throttle.check(new Date());
+    if (next.action !== 'pause' || next.reason !== reason) {
+      log.count += 1;
+    }
+    verdict = next;
+  }
+  options.onPause?.(null);
+  return verdict;
 }
 
 /**

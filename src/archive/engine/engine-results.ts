@@ -31,8 +31,14 @@ export function loopResult(
     rows: loop.rows,
     batches: loop.batches,
     stopReason: loop.stopReason,
+    ...(loop.stopMessage ? { stopMessage: loop.stopMessage } : {}),
     dryRun: false,
-    details: { ...details, lastKey: reportableKey(loop.lastKey) },
+    details: {
+      ...details,
+      lastKey: reportableKey(loop.lastKey),
+      ...(loop.pauses ? { pauses: loop.pauses } : {}),
+      ...(loop.warnings ? { warnings: loop.warnings } : {}),
+    },
     problem,
   };
 }

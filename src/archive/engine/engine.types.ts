@@ -1,5 +1,6 @@
 import type { Criterion } from '../../policy/criteria';
 import { SqlClient } from '../../database/sql-client';
+import type { BatchThrottle, PauseReason } from './throttle';
 
 /** Largest batch the engines take, whatever a policy or the batch tuning asks for (as in the contract). */
 export const MAX_BATCH_SIZE = 50_000;
@@ -24,7 +25,11 @@ export interface BatchProgress {
   batch?: { rows: number; seconds: number; bytes?: number };
 }
 
-export type StopReason = 'completed' | 'aborted' | 'max-runtime';
+/** How a run's loop ended: all done, asked to stop, out of time, or outside its run window. */
+export type StopReason = 'completed' | 'aborted' | 'max-runtime' | 'window-closed';
+
+/** Time a run spent paused between batches, by reason. */
+export type PauseLog = Partial<Record<PauseReason, { count: number; seconds: number }>>;
 
 /** Options common to both engines. Engines read no config: everything arrives here. */
 export interface EngineRunOptions {
@@ -58,6 +63,13 @@ export interface EngineRunOptions {
    * and closed — and the run fails with the error that produces (shutdown deadline, stalled run).
    */
   terminate?: AbortSignal;
+  /**
+   * Checked before each batch, at most once a second: replica lag and server load pause the run
+   * (holding no lock and no open transaction), a closed run window stops it.
+   */
+  throttle?: BatchThrottle;
+  /** Called when the run pauses (with why) and when it resumes (null). */
+  onPause?: (pause: { reason: PauseReason; message: string } | null) => void;
   /** Awaited after each committed batch: progress records and lease renewal happen here. */
   onBatch?: (progress: BatchProgress) => Promise<void> | void;
   /** The run's "now"; cutoffs are computed from it once per run. Defaults to the current time. */
@@ -68,6 +80,8 @@ export interface EngineRunResult {
   rows: number;
   batches: number;
   stopReason: StopReason;
+  /** Why the run stopped early, in words (a closed run window). */
+  stopMessage?: string;
   dryRun: boolean;
   /** Facts for the run record: cutoff, key used, rows expected, blocked keys, timings… */
   details: Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { SqlClient } from '../../database/sql-client';
 import { BatchLoopOptions, BatchLoopResult } from './batch-loop';
-import { BatchProgress, StopReason } from './engine.types';
+import { BatchProgress, PauseLog, StopReason } from './engine.types';
+import type { PauseReason } from './throttle';
 import { KeyColumns } from './key-columns';
 import { SqlFragment } from './row-selection';
 
@@ -86,7 +87,27 @@ export function withinLane(selection: SqlFragment, key: KeyColumns, lane: KeyLan
 /** What each lane's batch loop gets besides the run's own options. */
 export type LaneLoopOptions = Pick<BatchLoopOptions, 'startAfter' | 'signal' | 'onBatch'>;
 
-const STOP_PRECEDENCE: StopReason[] = ['aborted', 'max-runtime', 'completed'];
+/**
+ * The lanes share one throttle and pause together: the run's pause time per reason is the longest
+ * any lane waited, not their sum.
+ */
+function mergePauses(results: readonly BatchLoopResult[]): PauseLog {
+  const merged: PauseLog = {};
+  for (const result of results) {
+    for (const [reason, log] of Object.entries(result.pauses ?? {}) as Array<
+      [PauseReason, { count: number; seconds: number }]
+    >) {
+      const current = merged[reason];
+      merged[reason] = {
+        count: Math.max(current?.count ?? 0, log.count),
+        seconds: Math.max(current?.seconds ?? 0, log.seconds),
+      };
+    }
+  }
+  return merged;
+}
+
+const STOP_PRECEDENCE: StopReason[] = ['aborted', 'window-closed', 'max-runtime', 'completed'];
 
 /**
  * Runs one batch loop per lane at once and adds up what they did. Progress is reported as run
@@ -135,12 +156,19 @@ export async function runLanes(
       throw failure.reason;
     }
     const results = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<BatchLoopResult>).value);
+    const stopReason =
+      STOP_PRECEDENCE.find((reason) => results.some((result) => result.stopReason === reason)) ?? 'completed';
+    const warnings = [...new Set(results.flatMap((result) => result.warnings ?? []))];
+    const pauses = mergePauses(results);
+    const stopMessage = results.find((result) => result.stopReason === stopReason && result.stopMessage)?.stopMessage;
     return {
       rows: results.reduce((sum, result) => sum + result.rows, 0),
       batches: results.reduce((sum, result) => sum + result.batches, 0),
       lastKey: results.reduce<unknown[] | null>((last, result) => result.lastKey ?? last, null),
-      stopReason:
-        STOP_PRECEDENCE.find((reason) => results.some((result) => result.stopReason === reason)) ?? 'completed',
+      stopReason,
+      ...(stopMessage ? { stopMessage } : {}),
+      ...(Object.keys(pauses).length > 0 ? { pauses } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
   } finally {
     options.signal?.removeEventListener('abort', forwardAbort);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandRunner, Help, Option } from 'nest-commander';
 import { MAX_LANES } from '../../archive/engine/key-lanes';
+import { RunWindow } from '../../archive/engine/run-window';
 import { Policy } from '../../policy/entities/policy.entity';
 import { PolicyPreviewService } from '../../policy/policy-preview.service';
 import { PolicyService } from '../../policy/policy.service';
@@ -20,6 +21,9 @@ export interface JobCommandOptions {
   sleep?: number;
   targetBatchMs?: number;
   lanes?: number;
+  maxReplicaLag?: number;
+  maxThreadsRunning?: number;
+  runWindow?: string;
 }
 
 const EXIT_OF_STATUS: Record<JobRun['status'], number> = {
@@ -79,9 +83,12 @@ export abstract class JobCommand extends CommandRunner {
           sleepBetweenBatchesMs: options.sleep,
           targetBatchMs: options.targetBatchMs,
           lanes: options.lanes,
+          maxReplicaLagSeconds: options.maxReplicaLag,
+          maxThreadsRunning: options.maxThreadsRunning,
+          runWindow: options.runWindow,
         },
       },
-      { onProgress: (batch) => progress.update(batch) },
+      { onProgress: (batch) => progress.update(batch), onPause: (message) => progress.paused(message) },
     );
     progress.finish();
     if (run.status === 'failed' && run.error && !signals.received) {
@@ -160,6 +167,37 @@ export abstract class JobCommand extends CommandRunner {
   @Option({ flags: '--sleep <ms>', description: 'pause between batches, to leave room for production traffic' })
   parseSleep(value: string): number {
     return integerOption('--sleep', value, 0, 3_600_000);
+  }
+
+  @Option({
+    flags: '--max-replica-lag <seconds>',
+    description:
+      "pause between batches while a replica of the source lags more than this (default: the policy's, then MAX_REPLICA_LAG_SECONDS)",
+  })
+  parseMaxReplicaLag(value: string): number {
+    return integerOption('--max-replica-lag', value, 0, 86_400);
+  }
+
+  @Option({
+    flags: '--max-threads-running <n>',
+    description:
+      "pause between batches while the server's Threads_running exceeds this, 0 = no check (default: the policy's, then MAX_THREADS_RUNNING)",
+  })
+  parseMaxThreadsRunning(value: string): number {
+    return integerOption('--max-threads-running', value, 0, 100_000);
+  }
+
+  @Option({
+    flags: '--run-window <HH:MM-HH:MM>',
+    description:
+      "move batches only inside this daily UTC window; outside it the run stops cleanly (default: the policy's, then RUN_WINDOW)",
+  })
+  parseRunWindow(value: string): string {
+    const window = RunWindow.parse(value);
+    if (typeof window === 'string') {
+      throw new CliUsageError(`--run-window: ${window}`);
+    }
+    return window.text;
   }
 
   @Help('after')

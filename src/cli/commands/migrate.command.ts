@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { describeConnection } from '../../config/database-url';
 import { controlDataSourceOptions } from '../../database/data-source-options';
+import { runMigrationsLocked } from '../../database/migrations-lock';
 import { printLine } from '../output';
 
 @Command({
@@ -19,7 +20,7 @@ export class MigrateCommand extends CommandRunner {
     const where = describeConnection(this.config.controlDb);
     const dataSource = await new DataSource(controlDataSourceOptions(this.config.controlDb)).initialize();
     try {
-      const applied = await dataSource.runMigrations();
+      const applied = await runMigrationsLocked(dataSource);
       if (applied.length === 0) {
         printLine(`${where}: already up to date (${dataSource.migrations.length} migrations applied)`);
         return;

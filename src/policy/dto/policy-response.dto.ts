@@ -18,6 +18,12 @@ export class PolicyResponseDto {
   /** Rows per batch; null means the service default (ARCHIVE_BATCH_SIZE). */
   batchSize: number | null;
   enabled: boolean;
+  /** Pause while a replica lags more than this (seconds); null means MAX_REPLICA_LAG_SECONDS. */
+  maxReplicaLagSeconds: number | null;
+  /** Pause while the source's Threads_running exceeds this (0: no check); null means MAX_THREADS_RUNNING. */
+  maxThreadsRunning: number | null;
+  /** Daily UTC window (`HH:MM-HH:MM`) outside which runs stop cleanly; null means RUN_WINDOW. */
+  runWindow: string | null;
   /** ISO 8601, UTC. */
   createdAt: string;
   /** ISO 8601, UTC. */
@@ -33,6 +39,9 @@ export class PolicyResponseDto {
       criteria: policy.criteria.map((c: Criterion) => ({ ...c })),
       batchSize: policy.batchSize,
       enabled: Boolean(policy.enabled),
+      maxReplicaLagSeconds: policy.maxReplicaLagSeconds,
+      maxThreadsRunning: policy.maxThreadsRunning,
+      runWindow: policy.runWindow,
       createdAt: policy.createdAt.toISOString(),
       updatedAt: policy.updatedAt.toISOString(),
     };

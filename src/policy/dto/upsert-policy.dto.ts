@@ -8,10 +8,12 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
+import { RUN_WINDOW_PATTERN } from '../../archive/engine/run-window';
 import { CRITERION_OPERATORS, type CriterionOperator } from '../criteria';
 
 export class CriterionDto {
@@ -73,4 +75,27 @@ export class UpsertPolicyDto {
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
+
+  /**
+   * Pause between batches while a replica of the source lags more than this many seconds (0–86400),
+   * or cannot be read (default: MAX_REPLICA_LAG_SECONDS; replicas are listed in SOURCE_REPLICA_URLS).
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  maxReplicaLagSeconds?: number | null;
+
+  /** Pause between batches while the source's Threads_running exceeds this (0 = no such check; default: MAX_THREADS_RUNNING). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100000)
+  maxThreadsRunning?: number | null;
+
+  /** Archive and purge only inside this daily window, UTC, `HH:MM-HH:MM` (may cross midnight); outside it a run stops cleanly (default: RUN_WINDOW). */
+  @IsOptional()
+  @IsString()
+  @Matches(RUN_WINDOW_PATTERN, { message: 'runWindow must look like 01:00-05:00 (HH:MM-HH:MM, UTC)' })
+  runWindow?: string | null;
 }

@@ -29,6 +29,18 @@ export class Policy {
   @Column({ type: 'boolean', default: true })
   enabled: boolean;
 
+  /** Pause while a watched replica lags more than this (seconds); null: MAX_REPLICA_LAG_SECONDS. */
+  @Column({ name: 'max_replica_lag_seconds', type: 'int', nullable: true })
+  maxReplicaLagSeconds: number | null;
+
+  /** Pause while the source's Threads_running exceeds this (0: no check); null: MAX_THREADS_RUNNING. */
+  @Column({ name: 'max_threads_running', type: 'int', nullable: true })
+  maxThreadsRunning: number | null;
+
+  /** Batches only inside this daily UTC window (`HH:MM-HH:MM`); null: RUN_WINDOW. */
+  @Column({ name: 'run_window', type: 'varchar', length: 11, nullable: true })
+  runWindow: string | null;
+
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt: Date;
 

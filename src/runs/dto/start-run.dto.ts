@@ -1,4 +1,5 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { RUN_WINDOW_PATTERN } from '../../archive/engine/run-window';
 import { JOB_KINDS, JobKind } from '../entities/job-run.entity';
 import { MAX_LANES } from '../../archive/engine/key-lanes';
 
@@ -54,4 +55,24 @@ export class StartRunDto {
   @Min(1)
   @Max(86400)
   maxRuntimeSeconds?: number;
+
+  /** Pause between batches while a replica of the source lags more than this many seconds (0–86400; default: the policy's, then MAX_REPLICA_LAG_SECONDS). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  maxReplicaLagSeconds?: number;
+
+  /** Pause between batches while the source's Threads_running exceeds this (0 = no check; default: the policy's, then MAX_THREADS_RUNNING). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100000)
+  maxThreadsRunning?: number;
+
+  /** Move batches only inside this daily window, UTC, `HH:MM-HH:MM`; outside it the run stops cleanly (default: the policy's, then RUN_WINDOW). */
+  @IsOptional()
+  @IsString()
+  @Matches(RUN_WINDOW_PATTERN, { message: 'runWindow must look like 01:00-05:00 (HH:MM-HH:MM, UTC)' })
+  runWindow?: string;
 }
