@@ -140,7 +140,7 @@ async function lagOf(replica: ReplicaProbe): Promise<{ name: string; seconds: nu
   }
   let seconds = 0;
   for (const row of rows) {
-    const sqlRunning = String(row.Slave_SQL_Running ?? row.Replica_SQL_Running ?? '');
+    const sqlRunning = row.Slave_SQL_Running ?? row.Replica_SQL_Running;
     if (sqlRunning !== 'Yes') {
       return { name: replica.name, seconds: 0, problem: `replica ${replica.name} has its SQL thread stopped` };
     }
