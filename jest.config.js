@@ -4,7 +4,8 @@
  *  - e2e: the real Nest app over real HTTP, on SQLite and on a real MariaDB server that the global
  *    setup starts (or TEST_MYSQL_URL points at). In CI a missing MariaDB fails the run.
  * Heavier suites have their own projects and npm scripts (CI runs each with a time budget):
- *  - matrix: the generated table matrix of the engine (`npm run test:matrix`).
+ *  - matrix: the generated table matrix of the engine (`npm run test:matrix`);
+ *  - faults: throttling, lost connections, crashes, concurrent instances and readers (`npm run test:faults`).
  */
 const transform = {
   '^.+\\.ts$': [
@@ -45,6 +46,14 @@ module.exports = {
       ...common,
       displayName: 'matrix',
       testMatch: ['<rootDir>/test/matrix/**/*.matrix-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+    },
+    {
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/setup-env.ts'],

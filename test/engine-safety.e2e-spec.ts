@@ -190,6 +190,47 @@ async function otherTransactions(databases: TestDatabases, except: number[]): Pr
   return rows.filter((row) => !except.includes(Number(row.thread))).length;
 }
 
+describeMariaDb('engine safety: pauses between batches [mariadb]', () => {
+  let databases: TestDatabases;
+  let clients: EngineClients;
+  useEngineDatabases('mysql', (opened) => ({ databases, clients } = opened));
+
+  it.each(['server-side', 'copy'] as const)(
+    'settles the batches in flight before a pause (nothing held), then goes on and moves every row once (%s)',
+    async (transfer) => {
+      await createBusyTable(databases, 6000);
+      const before = await busyEverywhere(databases);
+      let checks = 0;
+      const heldDuringPause: number[] = [];
+      const result = await new ArchivalEngine().run({
+        policy: policyFor('busy', BUSY_POLICY),
+        source: clients.source,
+        archive: clients.archive,
+        runId: 1,
+        batchSize: 200,
+        transfer,
+        // Pauses once, at the fourth check, for one poll.
+        throttle: {
+          check: async () =>
+            ++checks === 4
+              ? { action: 'pause', reason: 'threads-running', message: 'busy', warnings: [] }
+              : { action: 'go', warnings: [] },
+        },
+        onPause: (pause) => {
+          if (pause) {
+            void otherTransactions(databases, []).then((held) => heldDuringPause.push(held));
+          }
+        },
+      });
+      await waitFor('the check made during the pause', async () => heldDuringPause.length > 0);
+      expect(heldDuringPause).toEqual([0]);
+      expect(result).toMatchObject({ rows: 4000, stopReason: 'completed' });
+      expect(result.details.pauses).toMatchObject({ 'threads-running': { count: 1 } });
+      expect(await busyEverywhere(databases)).toEqual(before);
+    },
+  );
+});
+
 describeMariaDb('engine safety: production sessions beside a run [mariadb]', () => {
   let databases: TestDatabases;
   let app: TestApp;

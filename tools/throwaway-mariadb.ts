@@ -22,6 +22,11 @@ export interface ThrowawayMariaDbOptions {
   flushLogAtTrxCommit?: 0 | 1 | 2;
   /** Extra `key=value` lines for the [mariadbd] section. */
   extraSettings?: readonly string[];
+  /**
+   * Write a binary log (ROW format) with this server id, so that the server can be a replication
+   * primary (or a replica: every server of a replication needs its own id). Off by default.
+   */
+  serverId?: number;
 }
 
 export interface ThrowawayMariaDb {
@@ -33,7 +38,10 @@ export interface ThrowawayMariaDb {
   readonly dir: string;
   /** `mysql://root:…@127.0.0.1:port/<database>` */
   url(database: string): string;
+  /** Stops the server (SIGTERM, a clean shutdown) and removes its files. */
   stop(): Promise<void>;
+  /** Stops the server cleanly and starts it again on the same port and data (fault tests). */
+  restart(options?: { downMs?: number }): Promise<void>;
 }
 
 const SEARCH_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/usr/local/mysql/bin'];
@@ -110,7 +118,9 @@ export async function startThrowawayMariaDb(options: ThrowawayMariaDbOptions = {
       'max_connections=300',
       'max_allowed_packet=64M',
       'local_infile=ON',
-      'skip-log-bin',
+      ...(options.serverId === undefined
+        ? ['skip-log-bin']
+        : [`server-id=${options.serverId}`, 'log-bin=mariadb-bin', 'binlog_format=ROW']),
       'performance_schema=OFF',
       `innodb_buffer_pool_size=${options.bufferPoolSize ?? '256M'}`,
       'innodb_log_file_size=256M',
@@ -129,10 +139,7 @@ export async function startThrowawayMariaDb(options: ThrowawayMariaDbOptions = {
     throw new Error(`mariadb-install-db failed: ${error.stderr ?? error.message}`);
   });
 
-  const child: ChildProcess = spawn(server, [`--defaults-file=${cnf}`], { detached: true, stdio: 'ignore' });
-  child.unref();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-
+  const mariadbd = new ServerProcess(server, cnf, join(dir, 'mysqld.err'));
   const db: ThrowawayMariaDb = {
     host: '127.0.0.1',
     port,
@@ -142,33 +149,74 @@ export async function startThrowawayMariaDb(options: ThrowawayMariaDbOptions = {
     dir,
     url: (database) => `mysql://root:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 60_000)))]);
-        clearTimeout(timer);
-      }
+      await mariadbd.stop();
       rmSync(dir, { recursive: true, force: true });
     },
+    restart: async ({ downMs = 0 } = {}) => {
+      await mariadbd.stop();
+      await sleep(downMs);
+      await mariadbd.start(() => canConnect(port, password));
+    },
   };
+  try {
+    await mariadbd.start(() => canConnect(port, password));
+  } catch (error) {
+    await db.stop();
+    throw error;
+  }
+  return db;
+}
 
-  const deadline = Date.now() + 120_000;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`mariadbd exited during startup (code ${child.exitCode}); see ${join(dir, 'mysqld.err')}`);
-    }
-    try {
-      const connection = await createConnection({ host: db.host, port, user: 'root', password });
-      await connection.end();
-      return db;
-    } catch (error) {
-      lastError = error;
+/** The mariadbd process of a throwaway server: started detached, stopped with a clean shutdown. */
+class ServerProcess {
+  private child: ChildProcess | null = null;
+  private exited: Promise<number | null> = Promise.resolve(null);
+
+  constructor(
+    private readonly binary: string,
+    private readonly cnf: string,
+    private readonly errorLog: string,
+  ) {}
+
+  /** Spawns it and resolves once `ready` says it accepts connections (at most 120 s). */
+  async start(ready: () => Promise<boolean>): Promise<void> {
+    const child = spawn(this.binary, [`--defaults-file=${this.cnf}`], { detached: true, stdio: 'ignore' });
+    child.unref();
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', resolve));
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) {
+        throw new Error(`mariadbd exited during startup (code ${child.exitCode}); see ${this.errorLog}`);
+      }
+      if (await ready()) {
+        return;
+      }
       await sleep(250);
     }
+    throw new Error(`mariadbd did not accept connections within 120 s; see ${this.errorLog}`);
   }
-  await db.stop();
-  throw new Error(`mariadbd did not accept connections within 120 s: ${String(lastError)}`);
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, 60_000)))]);
+      clearTimeout(timer);
+    }
+    this.child = null;
+  }
+}
+
+async function canConnect(port: number, password: string): Promise<boolean> {
+  try {
+    const connection = await createConnection({ host: '127.0.0.1', port, user: 'root', password });
+    await connection.end();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -18,7 +18,10 @@ export async function runMigrationsLocked(dataSource: DataSource): Promise<Migra
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    const [row] = (await runner.query('SELECT GET_LOCK(?, ?) AS got', [lock, MIGRATION_LOCK_TIMEOUT_SECONDS])) as Array<{
+    const [row] = (await runner.query('SELECT GET_LOCK(?, ?) AS got', [
+      lock,
+      MIGRATION_LOCK_TIMEOUT_SECONDS,
+    ])) as Array<{
       got: unknown;
     }>;
     if (Number(row?.got) !== 1) {

@@ -55,6 +55,15 @@ export class RunRecorder {
     await this.runs.update({ id: run.id, status: 'running' }, { ...counter, batches });
   }
 
+  /**
+   * While the run is paused between batches, its record says so (`details.paused`: why, since when);
+   * null when it goes on. Only while the run is `running`; the final record replaces these details.
+   */
+  async paused(run: JobRun, pause: { reason: string; message: string } | null): Promise<void> {
+    const details = { paused: pause && { ...pause, since: new Date().toISOString() } };
+    await this.runs.update({ id: run.id, status: 'running' }, { details } as QueryDeepPartialEntity<JobRun>);
+  }
+
   /** Writes the end of the run and returns the final record (`run` itself is left as it was). */
   async finish(run: JobRun, outcome: RunOutcome): Promise<JobRun> {
     const end = {

@@ -222,6 +222,8 @@ export class JobRunner implements BeforeApplicationShutdown {
   ): Promise<JobRun> {
     const { controller, terminate } = stops;
     const keeper = new LeaseKeeper(this.leases, lease, (reason) => controller.abort(reason));
+    // Pause records are written one after another, so the last one written is the last one said.
+    let pauseRecorded: Promise<void> = Promise.resolve();
     const onPause = (pause: { reason: PauseReason; message: string } | null) => {
       // A pause is not a stall: the watchdog counts from when the run goes on again.
       if (pause) {
@@ -229,6 +231,11 @@ export class JobRunner implements BeforeApplicationShutdown {
       } else {
         watchdog.progressed();
       }
+      pauseRecorded = pauseRecorded.then(() =>
+        this.recorder.paused(run, pause).catch((error: unknown) => {
+          this.logger.warn(`Could not record the pause of run ${run.id}: ${this.scrub((error as Error).message)}`);
+        }),
+      );
       this.events.publish({ kind: 'paused', run, reason: pause?.reason ?? null, message: pause?.message ?? null });
       try {
         observer.onPause?.(pause ? pause.message : null);
@@ -273,6 +280,7 @@ export class JobRunner implements BeforeApplicationShutdown {
         keeper.stopHeartbeat();
         watchdog.stop();
       }
+      await pauseRecorded;
       return await this.conclude(run, outcome);
     } finally {
       await this.releaseQuietly(lease);

@@ -39,9 +39,10 @@ export function describeEachEngine(title: string, suite: (engine: TestEngine) =>
 /** `describe` that runs on MariaDB only (skipped when no server is available, failing in CI). */
 export const describeMariaDb: jest.Describe = mysqlAvailable() ? describe : describe.skip;
 
-export async function createTestDatabases(engine: TestEngine): Promise<TestDatabases> {
+/** `serverUrl`: another MariaDB server than the tests' own (MySQL only), e.g. one a fault test restarts. */
+export async function createTestDatabases(engine: TestEngine, serverUrl?: string): Promise<TestDatabases> {
   const baseDir = mkdtempSync(join(tmpdir(), 'das-test-'));
-  return engine === 'mysql' ? createMysqlDatabases(baseDir) : createSqliteDatabases(baseDir);
+  return engine === 'mysql' ? createMysqlDatabases(baseDir, serverUrl) : createSqliteDatabases(baseDir);
 }
 
 function createSqliteDatabases(baseDir: string): TestDatabases {
@@ -81,8 +82,8 @@ function createSqliteDatabases(baseDir: string): TestDatabases {
   };
 }
 
-async function createMysqlDatabases(baseDir: string): Promise<TestDatabases> {
-  const serverUrl = testMysqlUrl();
+async function createMysqlDatabases(baseDir: string, otherServer?: string): Promise<TestDatabases> {
+  const serverUrl = otherServer ?? testMysqlUrl();
   if (!serverUrl) {
     throw new Error('no MariaDB server for tests (TEST_MYSQL_URL)');
   }

@@ -190,10 +190,14 @@ async function waitForThrottle(
     return verdict;
   }
   await settle();
+  let said: string | null = null;
   while (verdict.action === 'pause') {
     verdict.warnings.forEach((warning) => warnings.add(warning));
     const { reason } = verdict;
-    options.onPause?.({ reason, message: verdict.message });
+    if (verdict.message !== said) {
+      said = verdict.message;
+      options.onPause?.({ reason, message: verdict.message });
+    }
     const pausedAt = Date.now();
     await sleep(PAUSE_POLL_MS, undefined, { signal: options.signal }).catch(() => undefined);
     const log = (pauses[reason] ??= { count: 0, seconds: 0 });

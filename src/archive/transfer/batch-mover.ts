@@ -23,9 +23,9 @@ export interface BatchMover {
   /** The qualifying rows among `keys` (rows that no longer qualify are skipped). */
   only(keys: readonly unknown[][]): Promise<MovedBatch>;
   /**
-   * Ends the mover's use: a batch still in flight is rolled back unless it already committed (its
-   * rows stay in the source). Returns the rows of batches that committed but were not returned yet,
-   * which the run must count. Safe to call more than once.
+   * Settles what is in flight: a batch still under way is rolled back unless it already committed
+   * (its rows stay in the source). Returns the rows of batches that committed but were not returned
+   * yet, which the run must count. Called when the run ends or pauses; `next()` may follow.
    */
   finish(): Promise<MovedBatch | null>;
 }

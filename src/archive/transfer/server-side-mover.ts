@@ -44,7 +44,7 @@ export class ServerSideMover implements BatchMover {
   private begun = 0;
   /** The batch after the last one returned, moving on the other session. */
   private ahead: Promise<BatchInFlight | null> | null = null;
-  /** Set when the run stops asking for batches: a batch that has not committed yet rolls back. */
+  /** Set while the batches in flight are settled: one that has not committed yet rolls back. */
   private finishing = false;
   /** Rows of a batch that committed behind a failed one, not reported yet. */
   private unreported: MovedBatch | null = null;
@@ -101,9 +101,17 @@ export class ServerSideMover implements BatchMover {
     return { moved: batch.keys.length, keys: batch.keys };
   }
 
+  /**
+   * Settles the batch in flight — rolled back unless it already reached its commit — and hands over
+   * what committed unreported. The mover can go on afterwards (a run pauses this way, then goes on).
+   */
   async finish(): Promise<MovedBatch | null> {
     this.finishing = true;
-    await this.settleAhead();
+    try {
+      await this.settleAhead();
+    } finally {
+      this.finishing = false;
+    }
     return this.takeUnreported();
   }
 
