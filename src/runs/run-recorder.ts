@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { MoreThanOrEqual, Not, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { CONTROL_DB } from '../database/database.constants';
 import { JobRequest } from '../scheduler/job-request';
@@ -47,6 +47,24 @@ export class RunRecorder {
     };
     const { identifiers } = await this.runs.insert(opened);
     return Object.assign(new JobRun(), opened, { id: Number(identifiers[0].id), details: null });
+  }
+
+  /**
+   * A run of the same job and table with the schedule as its trigger that started at or after
+   * `since`, other than `except`: the same tick, run by another instance.
+   */
+  async scheduledSince(run: JobRun, since: Date): Promise<JobRun | null> {
+    return this.runs.findOne({
+      where: {
+        job: run.job,
+        tableName: run.tableName,
+        trigger: 'schedule',
+        id: Not(run.id),
+        status: Not('skipped'),
+        startedAt: MoreThanOrEqual(since),
+      },
+      order: { id: 'ASC' },
+    });
   }
 
   /** Rows and batches so far; only while the run is still `running`. */

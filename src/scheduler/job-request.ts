@@ -35,6 +35,11 @@ export interface JobRequest {
   /** Count what would happen, change nothing. */
   dryRun?: boolean;
   options?: JobOptions;
+  /**
+   * Scheduled runs: the tick they belong to (ISO 8601, whole seconds). Every instance's scheduler
+   * fires on the same tick; a policy that already ran for it is skipped by the others.
+   */
+  tickAt?: string;
 }
 
 /** Name of the lease that keeps a (job, table) pair to one run at a time, e.g. `archive:orders`. */

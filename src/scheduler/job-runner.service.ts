@@ -49,6 +49,9 @@ interface InFlightRun {
   readonly finished: Promise<JobRun>;
 }
 
+/** How far apart two instances' schedulers may fire for the same tick (timers, clocks). */
+const TICK_SKEW_MS = 5_000;
+
 /** After the grace period and the rollback of what was in flight, how long shutdown still waits for records. */
 const SHUTDOWN_RECORDING_MS = 3_000;
 
@@ -193,6 +196,11 @@ export class JobRunner implements BeforeApplicationShutdown {
     }
     if (claim.tookOverFrom) {
       await this.closeAbandonedRun(claim.tookOverFrom, run.id);
+    }
+    const sameTick = await this.failRunIfThrows(run, request, () => this.ranForTick(run, request));
+    if (sameTick) {
+      await this.releaseQuietly(claim.lease);
+      return { skipped: true, run: await this.conclude(run, sameTickOutcome(request, sameTick)) };
     }
     try {
       await this.failRunIfThrows(run, request, () => this.recordStart(request, run));
@@ -385,6 +393,18 @@ export class JobRunner implements BeforeApplicationShutdown {
     });
   }
 
+  /**
+   * For a scheduled run: the run of the same job and table that another instance already made for
+   * this tick (started at most TICK_SKEW_MS before the tick's time, since the instances' clocks and
+   * timers differ a little), if any.
+   */
+  private async ranForTick(run: JobRun, request: JobRequest): Promise<JobRun | null> {
+    if (!request.tickAt) {
+      return null;
+    }
+    return this.recorder.scheduledSince(run, new Date(Date.parse(request.tickAt) - TICK_SKEW_MS));
+  }
+
   /** A run that was opened but could not proceed must not stay `running`. */
   private async failRunIfThrows<T>(run: JobRun, request: JobRequest, work: () => Promise<T>): Promise<T> {
     try {
@@ -444,6 +464,19 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
 
 function stopOf(signal: AbortSignal): Error | null {
   return signal.aborted && signal.reason instanceof Error ? signal.reason : null;
+}
+
+function sameTickOutcome(request: JobRequest, earlier: JobRun): RunOutcome {
+  return {
+    status: 'skipped',
+    error:
+      `${request.job} of "${request.tableName}" already ran for the tick of ${request.tickAt}: run ${earlier.id} ` +
+      `(${earlier.status}), started ${earlier.startedAt.toISOString()} by another instance`,
+    rowsArchived: 0,
+    rowsPurged: 0,
+    batches: 0,
+    details: { sameTickAs: earlier.id },
+  };
 }
 
 function skippedOutcome(request: JobRequest, holder: JobLease | null): RunOutcome {

@@ -21,6 +21,9 @@ export class ScheduledJobs {
     if (!this.runner.acceptingJobs) {
       return [];
     }
+    // Every instance's scheduler fires on the same tick; the tick's time lets the second one see
+    // that a policy already ran for it (JobRunner skips it then).
+    const tickAt = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
     let tables: string[];
     try {
       tables = (await this.policies.listEnabled()).map((policy) => policy.tableName);
@@ -35,7 +38,7 @@ export class ScheduledJobs {
         break;
       }
       try {
-        runs.push(await this.runner.runToCompletion({ tableName, job, trigger: 'schedule' }));
+        runs.push(await this.runner.runToCompletion({ tableName, job, trigger: 'schedule', tickAt }));
       } catch (error) {
         // e.g. the policy was deleted since the list was read; the run itself records its own failures.
         this.logger.error(`Scheduled ${job} of "${tableName}" did not start: ${(error as Error).message}`);

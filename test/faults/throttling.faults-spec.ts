@@ -26,7 +26,7 @@ async function runWhile(as: Caller, runId: number, what: string, check: (run: Ru
 }
 
 function pausedFor(run: RunBody): { reason: string; message: string } | null {
-  return ((run.details as { paused?: { reason: string; message: string } } | null)?.paused ?? null);
+  return (run.details as { paused?: { reason: string; message: string } } | null)?.paused ?? null;
 }
 
 /** DAS sessions holding row locks on the server (INNODB_TRX is refreshed only after 0.1 s unread). */

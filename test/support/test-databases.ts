@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Pool, createPool } from 'mysql2';
 import { Connection, createConnection } from 'mysql2/promise';
 import { testMysqlUrl } from './mariadb-test-server';
 
@@ -93,12 +94,14 @@ async function createMysqlDatabases(baseDir: string, otherServer?: string): Prom
   for (const name of Object.values(names)) {
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   }
-  const connections: Connection[] = [admin];
-  const raw = async (database: string): Promise<RawSql> => {
-    const connection = await mysqlConnection(serverUrl, database);
-    connections.push(connection);
+  const pools: Pool[] = [];
+  // A small pool rather than one connection: fault tests restart the server, and a pool replaces
+  // a connection that died with it.
+  const raw = (database: string): RawSql => {
+    const pool = mysqlPool(serverUrl, database);
+    pools.push(pool);
     return async <T>(sql: string, params: unknown[] = []) => {
-      const [rows] = await connection.query(sql, params);
+      const [rows] = await pool.promise().query(sql, params);
       return (Array.isArray(rows) ? rows : []) as T[];
     };
   };
@@ -112,23 +115,26 @@ async function createMysqlDatabases(baseDir: string, otherServer?: string): Prom
     },
     baseDir,
     names,
-    control: await raw(names.control),
-    source: await raw(names.source),
-    archive: await raw(names.archive),
+    control: raw(names.control),
+    source: raw(names.source),
+    archive: raw(names.archive),
     drop: async () => {
+      // The first pool outlives a server restart, unlike a single connection would.
+      const dropper = pools[0].promise();
       for (const name of Object.values(names)) {
-        await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+        await dropper.query(`DROP DATABASE IF EXISTS \`${name}\``);
       }
-      await Promise.all(connections.map((c) => c.end()));
+      await admin.end().catch(() => undefined);
+      await Promise.all(pools.map((pool) => pool.promise().end()));
       rmSync(baseDir, { recursive: true, force: true });
     },
   };
 }
 
-/** A raw connection that returns values exactly as stored (strings for BIGINT, DECIMAL, dates, JSON). */
-export async function mysqlConnection(url: string, database?: string): Promise<Connection> {
+/** Options of the tests' raw connections: values exactly as stored (strings for BIGINT, DECIMAL, dates, JSON). */
+function rawOptions(url: string, database?: string) {
   const parsed = new URL(url);
-  const connection = await createConnection({
+  return {
     host: parsed.hostname,
     port: Number(parsed.port || 3306),
     user: decodeURIComponent(parsed.username),
@@ -140,7 +146,19 @@ export async function mysqlConnection(url: string, database?: string): Promise<C
     jsonStrings: true,
     multipleStatements: true,
     charset: 'utf8mb4_unicode_ci',
-  });
+  };
+}
+
+/** A small pool of raw connections, each in UTC. */
+function mysqlPool(url: string, database: string): Pool {
+  const pool = createPool({ ...rawOptions(url, database), connectionLimit: 3 });
+  pool.on('connection', (connection) => connection.query("SET time_zone = '+00:00'"));
+  return pool;
+}
+
+/** A raw connection that returns values exactly as stored (strings for BIGINT, DECIMAL, dates, JSON). */
+export async function mysqlConnection(url: string, database?: string): Promise<Connection> {
+  const connection = await createConnection(rawOptions(url, database));
   await connection.query("SET time_zone = '+00:00'");
   return connection;
 }
