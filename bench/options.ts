@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util';
 import { Job, Topology } from './movers/mover';
 
-export const BUILT_IN_VARIANTS = ['das', 'das-copy', 'das-tuned', 'das-lanes', 'pt-bulk', 'pt-row', 'floor'] as const;
+/** What `npm run bench` runs without --only (with every --variant). */
+export const DEFAULT_VARIANTS = ['das', 'das-copy', 'das-tuned', 'das-lanes', 'pt-bulk', 'pt-row', 'floor'] as const;
+
+export const BUILT_IN_VARIANTS = [...DEFAULT_VARIANTS, 'das-throttled'] as const;
+
+/** das-throttled's maxThreadsRunning unless --max-threads-running says otherwise. */
+export const DEFAULT_MAX_THREADS_RUNNING = 4;
 
 export interface BenchOptions {
   rows: number;
@@ -21,6 +27,8 @@ export interface BenchOptions {
   quiesceMaxSeconds: number;
   /** How the DAS worker runs: compiled to JavaScript first (like production), or under ts-node. */
   dasRuntime: 'compiled' | 'ts-node';
+  /** `das-throttled` pauses while the server's Threads_running exceeds this. */
+  maxThreadsRunning: number;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -32,7 +40,8 @@ export const USAGE = `usage: npm run bench -- [options]
                         MariaDB server, or on two servers (two mariadbd processes)
   --jobs LIST           archive,purge (default both)
   --only LIST           variants to run (default das,das-copy,das-tuned,das-lanes,pt-bulk,pt-row,floor and every
-                        --variant); pt-row takes ~4 min per million rows archived
+                        --variant); pt-row takes ~4 min per million rows archived; das-throttled is
+                        das with the service's maxThreadsRunning throttle
   --variant NAME=CMD    also time another archiver: CMD runs under bash -c with BENCH_JOB,
                         BENCH_CUTOFF, BATCH_SIZE, DB_HOST/PORT/USER/PASSWORD, SOURCE_DB,
                         ARCHIVE_DB, TABLE, DATE_COLUMN in its environment (repeatable)
@@ -47,6 +56,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --das-runtime R       compiled (default: the DAS worker and engines are compiled to JavaScript
                         once, then run with plain node, as in production) or ts-node
   --out DIR             where results go (default bench-results/)
+  --max-threads-running N
+                        das-throttled pauses between batches while the server's Threads_running
+                        exceeds N (default 4)
 `;
 
 export class UsageError extends Error {}
@@ -92,6 +104,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'quiesce-max': { type: 'string', default: '180' },
       out: { type: 'string', default: 'bench-results' },
       'das-runtime': { type: 'string', default: 'compiled' },
+      'max-threads-running': { type: 'string', default: String(DEFAULT_MAX_THREADS_RUNNING) },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -109,7 +122,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     }
     external.set(match[1], match[2]);
   }
-  const allVariants = [...BUILT_IN_VARIANTS, ...external.keys()];
+  const allVariants = [...DEFAULT_VARIANTS, ...external.keys()];
   const topologies: Topology[] =
     values.topology === 'both' ? ['same', 'two'] : list('topology', values.topology, ['same', 'two'] as const);
   const options: BenchOptions = {
@@ -118,7 +131,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     batch: positiveInteger('batch', values.batch),
     topologies,
     jobs: list('jobs', values.jobs, ['archive', 'purge'] as const),
-    variants: values.only ? list('only', values.only, allVariants) : allVariants,
+    variants: values.only ? list('only', values.only, [...BUILT_IN_VARIANTS, ...external.keys()]) : allVariants,
     external,
     sourceUrl: values['source-url'],
     archiveUrl: values['archive-url'],
@@ -127,6 +140,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     purgeDays: positiveInteger('purge-days', values['purge-days']),
     quiesceMaxSeconds: positiveInteger('quiesce-max', values['quiesce-max']),
     dasRuntime: list('das-runtime', values['das-runtime'], ['compiled', 'ts-node'] as const)[0],
+    maxThreadsRunning: positiveInteger('max-threads-running', values['max-threads-running']),
   };
   if (options.archiveUrl && !options.sourceUrl) {
     throw new UsageError('--archive-url needs --source-url');

@@ -23,6 +23,8 @@ export interface RunRecord {
   batches?: number;
   maxRssKb?: number;
   transfer?: string;
+  /** das-throttled: seconds paused between batches because the server was busy. */
+  pausedSeconds?: number;
   /** Copying the fresh data and waiting for InnoDB before the run (not timed into the figure). */
   prepareSeconds: number;
   quiesceSeconds: number;

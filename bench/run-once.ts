@@ -97,6 +97,7 @@ export async function runOnce(setup: RunSetup, mover: Mover): Promise<{ record: 
     batches: outcome.batches,
     maxRssKb: outcome.maxRssKb,
     transfer: outcome.transfer,
+    pausedSeconds: outcome.pausedSeconds,
     prepareSeconds,
     quiesceSeconds,
     loadAverage,

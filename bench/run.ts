@@ -47,11 +47,13 @@ function buildMovers(options: BenchOptions, das: DasRuntime | null): Mover[] {
       case 'das':
         return new DasMover(name, das ?? tsNodeRuntime());
       case 'das-copy':
-        return new DasMover(name, das ?? tsNodeRuntime(), 'copy');
+        return new DasMover(name, das ?? tsNodeRuntime(), { transfer: 'copy' });
       case 'das-tuned':
-        return new DasMover(name, das ?? tsNodeRuntime(), 'auto', TUNED_BATCH_TARGET_MS);
+        return new DasMover(name, das ?? tsNodeRuntime(), { targetBatchMs: TUNED_BATCH_TARGET_MS });
       case 'das-lanes':
-        return new DasMover(name, das ?? tsNodeRuntime(), 'auto', 0, BENCH_LANES);
+        return new DasMover(name, das ?? tsNodeRuntime(), { lanes: BENCH_LANES });
+      case 'das-throttled':
+        return new DasMover(name, das ?? tsNodeRuntime(), { maxThreadsRunning: options.maxThreadsRunning });
       case 'pt-bulk':
         return new PtArchiverMover(name, true);
       case 'pt-row':
