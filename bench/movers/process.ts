@@ -19,37 +19,65 @@ export interface ProcessResult {
   stderr: string;
 }
 
+export interface ProcessOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  logFile: string;
+  logHeader?: string;
+}
+
+/** A process started in the background: stop it by its `child`, or wait for `done`. */
+export interface StartedProcess {
+  child: ChildProcess;
+  /** Resolves once the process has exited and its output is read; rejects when it cannot start. */
+  done: Promise<ProcessResult>;
+}
+
 /**
  * Runs a command to completion, timing it from spawn to exit, with its output appended to
  * `logFile` (and kept in memory, for the one-line reports some movers print).
  */
-export function runProcess(
+export function runProcess(command: string, args: readonly string[], options: ProcessOptions): Promise<ProcessResult> {
+  return startProcess(command, args, options).done;
+}
+
+/**
+ * Starts a command like `runProcess` without waiting for it; `onStdoutLine` sees each line of its
+ * standard output as it comes (for a background load whose progress the harness follows).
+ */
+export function startProcess(
   command: string,
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string; logHeader?: string },
-): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    const log = createWriteStream(options.logFile, { flags: 'a' });
-    log.write(`${options.logHeader ?? command}\n`);
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    const started = performance.now();
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running.add(child);
-    let ended = 0;
-    child.once('exit', () => (ended = performance.now()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout.push(chunk);
-      log.write(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr.push(chunk);
-      log.write(chunk);
-    });
+  options: ProcessOptions & { onStdoutLine?: (line: string) => void },
+): StartedProcess {
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  log.write(`${options.logHeader ?? command}\n`);
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  const started = performance.now();
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let ended = 0;
+  let partialLine = '';
+  child.once('exit', () => (ended = performance.now()));
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout.push(chunk);
+    log.write(chunk);
+    if (options.onStdoutLine) {
+      const lines = (partialLine + chunk.toString('utf8')).split('\n');
+      partialLine = lines.pop() ?? '';
+      lines.forEach(options.onStdoutLine);
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr.push(chunk);
+    log.write(chunk);
+  });
+  const done = new Promise<ProcessResult>((resolve, reject) => {
     child.once('error', (error) => {
       running.delete(child);
       log.end();
@@ -68,6 +96,7 @@ export function runProcess(
       });
     });
   });
+  return { child, done };
 }
 
 /** Null for a clean exit, otherwise a short reason with the last line the process printed. */
