@@ -5,9 +5,10 @@
  *
  * sysbench prints one percentile per run (`--percentile`). The other comes from its latency
  * histogram, which holds every transaction since the checkpoint in 1024 logarithmic buckets from
- * 1 µs to 100 s (each ~1.8% wider than the one before): a percentile is the upper value of the
- * bucket where the running count reaches it — sysbench's own rule, so the 99th computed here must
- * equal the one sysbench prints, and the parser refuses output where it does not.
+ * 1 µs to 100 s (each value ~1.8% above the one before; a latency counts in the bucket whose value
+ * is nearest on that scale): a percentile is the value of the bucket where the running count
+ * reaches it — sysbench's own rule, so the 99th computed here must equal the one sysbench prints,
+ * and the parser refuses output where it does not.
  */
 
 /** sysbench's account of the window after its warm-up checkpoint. */
