@@ -3,14 +3,12 @@
  * (`sbtest1…N` in database `bench_load`) on the source server, prepared once, then one sysbench
  * process per measured window: started before the archiver, warmed up, stopped when it ends.
  */
-import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { Connection } from 'mysql2/promise';
 import { ServerRef, quoteId } from '../db';
-import { ProcessResult, StartedProcess, exitError, runProcess, startProcess } from '../movers/process';
+import { ProcessResult, StartedProcess, commandVersion, exitError, runProcess, startProcess } from '../movers/process';
 import { ProductionLoadOptions } from '../options';
 import { SysbenchWindowReport, parseSysbenchWindow } from './sysbench-report';
 
@@ -61,13 +59,8 @@ export interface ProductionLoad {
 }
 
 /** `sysbench 1.0.20` → `1.0.20`; null when it is not installed. */
-export async function sysbenchVersion(): Promise<string | null> {
-  try {
-    const { stdout } = await promisify(execFile)(SYSBENCH, ['--version']);
-    return stdout.trim().split(/\s+/).pop() ?? null;
-  } catch {
-    return null;
-  }
+export function sysbenchVersion(): Promise<string | null> {
+  return commandVersion(SYSBENCH);
 }
 
 /**

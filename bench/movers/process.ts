@@ -1,5 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { promisify } from 'node:util';
 
 /** Children that are running now, so an interrupted benchmark can stop them before its servers. */
 const running = new Set<ChildProcess>();
@@ -106,4 +107,14 @@ export function exitError(result: ProcessResult): string | null {
   }
   const lastLine = (result.stderr.trim() || result.stdout.trim()).split('\n').pop() ?? '';
   return `exited with ${result.exitCode ?? result.signal}${lastLine ? `: ${lastLine.slice(0, 300)}` : ''}`;
+}
+
+/** The last word `command --version` prints (`pt-archiver 3.2.1` → `3.2.1`); null when it does not run. */
+export async function commandVersion(command: string): Promise<string | null> {
+  try {
+    const { stdout } = await promisify(execFile)(command, ['--version']);
+    return stdout.trim().split(/\s+/).pop() ?? null;
+  } catch {
+    return null;
+  }
 }
