@@ -1,6 +1,6 @@
 /**
  * Two tiers, one command (`npm test`):
- *  - unit: pure logic beside the code (src/**\/*.spec.ts);
+ *  - unit: pure logic beside the code (src/**\/*.spec.ts, bench/**\/*.spec.ts);
  *  - e2e: the real Nest app over real HTTP, on SQLite and on a real MariaDB server that the global
  *    setup starts (or TEST_MYSQL_URL points at). In CI a missing MariaDB fails the run.
  * Heavier suites have their own projects and npm scripts (CI runs each with a time budget):
@@ -32,7 +32,7 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

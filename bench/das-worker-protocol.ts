@@ -16,6 +16,9 @@ export interface WorkerReport {
   problem: string | null;
   /** How the archival engine moved the rows: `server-side` or `copy`. */
   transfer?: string;
+  /** Throttled runs (`--max-threads-running`): how often the run paused, and for how long in all. */
+  pauses?: number;
+  pausedSeconds?: number;
 }
 
 /** The engines, loaded by path at run time so the benchmark runs (peers only) before they exist. */

@@ -11,11 +11,14 @@
  * `--transfer copy` makes the archival engine move rows through this process even when source and
  * archive share a server (by default it then moves them inside the server).
  * `--lanes N` works N key ranges at once (ARCHIVE_LANES).
+ * `--max-threads-running N` throttles the run as the service does (maxThreadsRunning): before each
+ * batch, at most once a second, it pauses while the server's Threads_running exceeds N (the source
+ * for archive, the archive server for purge, as the job runner does).
  * `--check` only loads the engines. Exit code 3: the engine is not available (not built yet).
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import type { EngineRunOptions, EngineRunResult } from '../src/archive/engine/engine.types';
+import type { EngineRunOptions, EngineRunResult, PauseLog } from '../src/archive/engine/engine.types';
 import {
   ARCHIVE_URL_ENV,
   ENGINE_MODULES,
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
       transfer: { type: 'string', default: 'auto' },
       'target-batch-ms': { type: 'string', default: '0' },
       lanes: { type: 'string', default: '1' },
+      'max-threads-running': { type: 'string', default: '0' },
       check: { type: 'boolean', default: false },
     },
   });
@@ -85,17 +89,20 @@ async function main(): Promise<void> {
   }
   if (jobs.length !== 1 || !values.cutoff || !values.days) {
     throw new Error(
-      'usage: das-worker.ts --job archive|purge --cutoff LITERAL --days N [--table --date-column --batch --transfer --target-batch-ms --lanes]',
+      'usage: das-worker.ts --job archive|purge --cutoff LITERAL --days N [--table --date-column --batch --transfer --target-batch-ms --lanes --max-threads-running]',
     );
   }
   const job = jobs[0];
   const engine = await loadEngine(job);
   // Imported only now: the data layer is not needed to find out whether the engine exists.
   const { openSqlClient } = await import('../src/database/open-sql-client');
+  const { ServerThrottle } = await import('../src/archive/engine/throttle');
   const sampler = sampleMemory();
   const source = await openSqlClient('source', requiredEnv(SOURCE_URL_ENV));
   const archive = await openSqlClient('archive', requiredEnv(ARCHIVE_URL_ENV));
   try {
+    const maxThreadsRunning = Number(values['max-threads-running']);
+    const loadWatched = job === 'archive' ? source.client : archive.client;
     const days = Number(values.days);
     const started = performance.now();
     const result = await engine.run({
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
       batchSize: Number(values.batch),
       targetBatchMs: Number(values['target-batch-ms']) || undefined,
       lanes: Number(values.lanes),
+      throttle: maxThreadsRunning > 0 ? new ServerThrottle(loadWatched, [], { maxThreadsRunning }) : undefined,
       ...(job === 'archive'
         ? { archiveCutoff: values.cutoff, transfer: values.transfer }
         : { purgeCutoff: values.cutoff }),
@@ -124,12 +132,25 @@ async function main(): Promise<void> {
       stopReason: result.stopReason,
       problem: result.problem ?? null,
       transfer: typeof result.details.transfer === 'string' ? result.details.transfer : undefined,
+      ...pausesOf(result.details.pauses as PauseLog | undefined),
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
     clearInterval(sampler);
     await Promise.all([source.close(), archive.close()]);
   }
+}
+
+/** All the run's pauses together, whatever their reason; nothing when it never paused. */
+function pausesOf(pauses: PauseLog | undefined): Pick<WorkerReport, 'pauses' | 'pausedSeconds'> {
+  const logs = Object.values(pauses ?? {});
+  if (logs.length === 0) {
+    return {};
+  }
+  return {
+    pauses: logs.reduce((sum, log) => sum + log.count, 0),
+    pausedSeconds: logs.reduce((sum, log) => sum + log.seconds, 0),
+  };
 }
 
 /** How often the worker writes where its memory is to its log (stderr). */

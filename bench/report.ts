@@ -1,6 +1,9 @@
 import { CpuUse } from './cpu';
+import type { BaselineRecord } from './load/baseline';
+import { LoadWindow } from './load/sysbench';
 import { MachineInfo } from './machine';
 import { Job, Topology } from './movers/mover';
+import { ProductionLoadOptions } from './options';
 
 export type RunStatus = 'verified' | 'failed' | 'unavailable';
 
@@ -23,6 +26,8 @@ export interface RunRecord {
   batches?: number;
   maxRssKb?: number;
   transfer?: string;
+  /** das-throttled: seconds paused between batches because the server was busy. */
+  pausedSeconds?: number;
   /** Copying the fresh data and waiting for InnoDB before the run (not timed into the figure). */
   prepareSeconds: number;
   quiesceSeconds: number;
@@ -31,6 +36,8 @@ export interface RunRecord {
   /** The whole machine's busy CPU time while the mover ran (Linux only). */
   cpu?: CpuUse;
   log: string;
+  /** --production-load: sysbench over exactly the mover's run. */
+  load?: LoadWindow;
 }
 
 /** A selected variant that was not run for a job/topology, with the reason. */
@@ -169,6 +176,15 @@ export interface BenchResults {
   variants: string[];
   skipped: Skipped[];
   runs: RunRecord[];
+  /** --production-load: the workload, and its windows with no archiver beside it (`none`). */
+  productionLoad?: {
+    options: ProductionLoadOptions;
+    sysbench: string | null;
+    /** das-throttled's limit. */
+    maxThreadsRunning: number;
+    prepareSeconds: number;
+    baselines: BaselineRecord[];
+  };
 }
 
 /** The whole report: a header line and one table per job and topology. */

@@ -14,7 +14,10 @@ import { Job, Mover, Topology } from './movers/mover';
 import { killRunningChildren } from './movers/process';
 import { PtArchiverMover } from './movers/pt-archiver';
 import { SqlFloorMover } from './movers/sql-floor';
-import { BenchOptions, USAGE, parseOptions } from './options';
+import { BaselineRecord, runBaseline } from './load/baseline';
+import { formatCostReport } from './load/cost-report';
+import { LoadWindow, ProductionLoad, SysbenchLoad, sysbenchVersion } from './load/sysbench';
+import { BenchOptions, LOAD_BASELINE, USAGE, parseOptions } from './options';
 import { BenchResults, RunRecord, Skipped, formatReport } from './report';
 import { runOnce } from './run-once';
 import { BenchServers, Endpoint, provideServers } from './servers';
@@ -42,16 +45,19 @@ async function dasRuntime(options: BenchOptions, workDir: string, logDir: string
 }
 
 function buildMovers(options: BenchOptions, das: DasRuntime | null): Mover[] {
-  return options.variants.map((name): Mover => {
+  const archivers = options.variants.filter((name) => name !== LOAD_BASELINE);
+  return archivers.map((name): Mover => {
     switch (name) {
       case 'das':
         return new DasMover(name, das ?? tsNodeRuntime());
       case 'das-copy':
-        return new DasMover(name, das ?? tsNodeRuntime(), 'copy');
+        return new DasMover(name, das ?? tsNodeRuntime(), { transfer: 'copy' });
       case 'das-tuned':
-        return new DasMover(name, das ?? tsNodeRuntime(), 'auto', TUNED_BATCH_TARGET_MS);
+        return new DasMover(name, das ?? tsNodeRuntime(), { targetBatchMs: TUNED_BATCH_TARGET_MS });
       case 'das-lanes':
-        return new DasMover(name, das ?? tsNodeRuntime(), 'auto', 0, BENCH_LANES);
+        return new DasMover(name, das ?? tsNodeRuntime(), { lanes: BENCH_LANES });
+      case 'das-throttled':
+        return new DasMover(name, das ?? tsNodeRuntime(), { maxThreadsRunning: options.maxThreadsRunning });
       case 'pt-bulk':
         return new PtArchiverMover(name, true);
       case 'pt-row':
@@ -139,7 +145,14 @@ async function runRounds(
   servers: BenchServers,
   movers: Mover[],
   results: BenchResults,
-  context: { connections: Connections; workDir: string; logDir: string; save: () => void },
+  context: {
+    connections: Connections;
+    workDir: string;
+    logDir: string;
+    save: () => void;
+    /** --production-load: sysbench beside every run, and alone (`none`) last in each round. */
+    load?: { workload: ProductionLoad; baselines: BaselineRecord[] };
+  },
 ): Promise<void> {
   const templates = new Templates(context.connections, options.rows);
   const source = await context.connections.ref(servers.source);
@@ -151,28 +164,54 @@ async function runRounds(
         const archiveEndpoint = servers.archive[topology] as Endpoint;
         const archive = await context.connections.ref(archiveEndpoint);
         const template = await templates.get(job, job === 'archive' ? servers.source : archiveEndpoint);
+        const setup = {
+          ...{ rep, job, topology, source, archive, template, table: TABLE, dateColumn: DATE_COLUMN },
+          ...{ workDir: context.workDir, logDir: context.logDir, quiesceMaxSeconds: options.quiesceMaxSeconds },
+          days: job === 'archive' ? options.archiveDays : options.purgeDays,
+          batchSize: options.batch,
+          load: context.load?.workload,
+        };
+        const label = (variant: string) => `round ${rep}/${options.reps}: ${job} ${topology} ${variant}`;
+        const windows: number[] = [];
         for (const mover of movers.filter((m) => !skipped(job, topology, m.name))) {
-          const label = `round ${rep}/${options.reps}: ${job} ${topology} ${mover.name}`;
-          log(`${label} …`);
-          const setup = {
-            ...{ rep, job, topology, source, archive, template, table: TABLE, dateColumn: DATE_COLUMN },
-            ...{ workDir: context.workDir, logDir: context.logDir, quiesceMaxSeconds: options.quiesceMaxSeconds },
-            days: job === 'archive' ? options.archiveDays : options.purgeDays,
-            batchSize: options.batch,
-          };
+          log(`${label(mover.name)} …`);
           const { record } = await runOnce(setup, mover);
           results.runs.push(record);
+          windows.push(record.load?.seconds ?? 0);
           context.save();
-          log(`${label}: ${describeRun(record)}`);
+          log(`${label(mover.name)}: ${describeRun(record)}`);
+        }
+        if (context.load && options.variants.includes(LOAD_BASELINE)) {
+          // As long as the longest archiver run of the round: the windows compared hold as many transactions.
+          const seconds =
+            options.productionLoad?.baselineSeconds ??
+            (Math.ceil(Math.max(0, ...windows)) || FALLBACK_BASELINE_SECONDS);
+          log(`${label(LOAD_BASELINE)}: sysbench alone for ${seconds} s …`);
+          const baseline = await runBaseline({ ...setup, load: context.load.workload }, seconds);
+          context.load.baselines.push(baseline);
+          context.save();
+          log(`${label(LOAD_BASELINE)}: ${describeLoad(baseline.load) ?? baseline.failures.join('; ')}`);
         }
       }
     }
   }
 }
 
+/** How long `none` measures when no archiver ran in its round and --load-baseline-seconds is unset. */
+const FALLBACK_BASELINE_SECONDS = 30;
+
+function describeLoad(window: LoadWindow | undefined): string | undefined {
+  return (
+    window &&
+    `sysbench ${window.tps.toFixed(1)} tps, p95 ${window.latencyMs.p95.toFixed(1)} ms, ` +
+      `p99 ${window.latencyMs.p99.toFixed(1)} ms, errors ${window.errors}, reconnects ${window.reconnects}`
+  );
+}
+
 function describeRun(run: RunRecord): string {
   return (
     `${run.status} rows=${run.rows} seconds=${run.seconds.toFixed(3)} rows/s=${Math.round(run.rowsPerSecond)}` +
+    (run.load ? `; ${describeLoad(run.load)}` : '') +
     (run.failures.length ? ` — ${run.failures.join('; ')}` : '')
   );
 }
@@ -219,6 +258,10 @@ async function main(): Promise<number> {
       ? await dasRuntime(options, workDir, logDir)
       : null;
     const movers = buildMovers(options, das);
+    const sysbench = options.productionLoad ? await sysbenchVersion() : null;
+    if (options.productionLoad && !sysbench) {
+      throw new Error('--production-load needs sysbench (Debian: apt-get install sysbench)');
+    }
     const servers = await provideServers(options, log, (stop) => serverStops.push(stop));
     const facts = [];
     for (const server of [servers.source.server, ...Object.values(servers.archive).map((e) => e.server)]) {
@@ -236,21 +279,38 @@ async function main(): Promise<number> {
       machine: await machineInfo(facts, servers.throwaway, das?.kind ?? null),
       jobs: options.jobs,
       topologies: servers.topologies,
-      variants: movers.map((mover) => mover.name),
+      variants: options.variants,
       skipped: await plannedSkips(movers, options.jobs, servers.topologies),
       runs: [],
     };
     const jsonFile = join(outDir, `bench-${stamp}.json`);
     const save = () => writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+    let load: { workload: ProductionLoad; baselines: BaselineRecord[] } | undefined;
+    if (options.productionLoad) {
+      const workload = new SysbenchLoad(servers.source.server, options.productionLoad, workDir);
+      const prepareSeconds = await workload.prepare(
+        await connections.get(servers.source.server),
+        join(logDir, 'sysbench-prepare.log'),
+      );
+      const { tables, tableSize } = options.productionLoad;
+      log(`sysbench ${sysbench}: prepared ${tables} tables of ${tableSize} rows in ${prepareSeconds.toFixed(1)} s`);
+      load = { workload, baselines: [] };
+      results.productionLoad = {
+        ...{ options: options.productionLoad, sysbench, maxThreadsRunning: options.maxThreadsRunning },
+        ...{ prepareSeconds, baselines: load.baselines },
+      };
+    }
 
-    await runRounds(options, servers, movers, results, { connections, workDir, logDir, save });
+    await runRounds(options, servers, movers, results, { connections, workDir, logDir, save, load });
 
     results.finishedAt = new Date().toISOString();
     save();
-    const report = `${formatReport(results)}\nResults: ${jsonFile}\nLogs: ${logDir}\n`;
+    const cost = formatCostReport(results);
+    const report = `${formatReport(results)}${cost ? `\n${cost}` : ''}\nResults: ${jsonFile}\nLogs: ${logDir}\n`;
     writeFileSync(join(outDir, `bench-${stamp}.md`), report);
     process.stdout.write(`\n${report}`);
-    return results.runs.some((run) => run.status === 'failed') ? 1 : 0;
+    const failed = [...results.runs, ...(load?.baselines ?? [])].some((run) => run.status === 'failed');
+    return failed ? 1 : 0;
   } finally {
     await cleanUp();
   }

@@ -1,7 +1,9 @@
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { Connection } from 'mysql2/promise';
 import { CpuUse, cpuSecondsOf } from '../bench/cpu';
 import {
@@ -14,13 +16,14 @@ import {
   scalarNumber,
   serverFromUrl,
 } from '../bench/db';
+import { LOAD_DATABASE } from '../bench/load/sysbench';
 import { SqlFloorMover } from '../bench/movers/sql-floor';
-import { RunRecord, formatTable, summarise } from '../bench/report';
+import { BenchResults, RunRecord, formatTable, summarise } from '../bench/report';
 import { RunSetup, runOnce } from '../bench/run-once';
 import { seedTable } from '../bench/seed';
 import { verify } from '../bench/verify';
 import { testMysqlUrl } from './support/mariadb-test-server';
-import { describeMariaDb } from './support/test-databases';
+import { describeMariaDb, mysqlAvailable } from './support/test-databases';
 
 const ROWS = 2000;
 
@@ -191,5 +194,157 @@ describe('benchmark report: CPU per row and busy cores', () => {
     expect(table).toMatch(/^\| das \|.* \| 30\.0 \| 1\.50 \| 0\.10 \|$/m);
     expect(table).toMatch(/^\| pt-bulk \|.* \| 28\.0 \| 1\.12 \| {2}\|$/m);
     expect(table).toMatch(/^\| floor \|.* \| {2}\| {2}\| {2}\|$/m);
+  });
+});
+
+const installed = (command: string) => {
+  try {
+    execFileSync(command, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** sysbench and pt-archiver are part of what this mode runs; CI installs them (.ci/run), so there a missing one fails. */
+const describeProductionLoad =
+  mysqlAvailable() && ((installed('sysbench') && installed('pt-archiver')) || process.env.CI)
+    ? describe
+    : describe.skip;
+
+/**
+ * `npm run bench -- --production-load` end to end, as a user runs it, at a tiny size on the test
+ * server: sysbench beside each archiver and alone, every archiver run verified, and the report's
+ * cost table holding figures for every variant. Speed is not checked here (that is the bench's job).
+ */
+describeProductionLoad('benchmark: cost to production (--production-load), tiny', () => {
+  const prefix = `das_bench_load_${randomBytes(3).toString('hex')}`;
+  const variants = ['das', 'das-throttled', 'pt-bulk'];
+  let server: ServerRef;
+  let outDir: string;
+  let bench: { code: number; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    server = serverFromUrl(testMysqlUrl() as string).server;
+    outDir = mkdtempSync(join(tmpdir(), 'das-bench-load-test-'));
+    const url = (database: string) => {
+      const parsed = new URL(testMysqlUrl() as string);
+      parsed.pathname = `/${database}`;
+      return parsed.toString();
+    };
+    const args = [
+      ...['--production-load', '--rows', '2000', '--reps', '1', '--batch', '150'],
+      ...['--source-url', url(`${prefix}_source`), '--archive-url', url(`${prefix}_archive`)],
+      ...['--load-rate', '50', '--load-threads', '2', '--load-tables', '1', '--load-table-size', '10000'],
+      ...['--load-warmup', '1', '--load-baseline-seconds', '2', '--quiesce-max', '5'],
+      // ts-node spares the compile step; the compiled worker is the same code.
+      ...['--das-runtime', 'ts-node', '--out', outDir],
+    ];
+    const run = promisify(execFile)(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'bench/run.ts', ...args],
+      {
+        cwd: resolve(__dirname, '..'),
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    try {
+      const { stdout, stderr } = await run;
+      bench = { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      bench = { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    }
+  }, 110_000);
+
+  afterAll(async () => {
+    const conn = await connect(server);
+    for (const database of [`${prefix}_source`, `${prefix}_archive`, 'bench_template', LOAD_DATABASE]) {
+      await conn.query(`DROP DATABASE IF EXISTS ${quoteId(database)}`);
+    }
+    await conn.end();
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  const results = (): BenchResults => {
+    const file = readdirSync(outDir).find((name) => /^bench-.*\.json$/.test(name));
+    return JSON.parse(readFileSync(join(outDir, file as string), 'utf8')) as BenchResults;
+  };
+
+  it('exits 0 with every archiver run verified and sysbench measured beside it', () => {
+    expect({ code: bench.code, stderr: bench.code === 0 ? '' : bench.stderr }).toEqual({ code: 0, stderr: '' });
+    const { runs, productionLoad } = results();
+    expect(runs.map((run) => run.variant)).toEqual(variants);
+    for (const run of runs) {
+      expect({ variant: run.variant, status: run.status, failures: run.failures }).toEqual({
+        variant: run.variant,
+        status: 'verified',
+        failures: [],
+      });
+      expect(run.rows).toBe(run.expectedRows);
+      expect(run.rows).toBeGreaterThan(0);
+    }
+    const windows = [...runs, ...(productionLoad?.baselines ?? [])].map((run) => ({
+      variant: run.variant,
+      ...run.load,
+    }));
+    expect(windows.map((window) => window.variant)).toEqual([...variants, 'none']);
+    for (const window of windows) {
+      expect(window).toEqual({
+        variant: window.variant,
+        transactions: expect.any(Number),
+        tps: expect.any(Number),
+        errors: expect.any(Number),
+        reconnects: 0,
+        latencyMs: {
+          min: expect.any(Number),
+          avg: expect.any(Number),
+          max: expect.any(Number),
+          p95: expect.any(Number),
+          p99: expect.any(Number),
+        },
+        seconds: expect.any(Number),
+        targetTps: 50,
+      });
+      const { latencyMs } = window as Required<typeof window>;
+      expect(window.transactions).toBeGreaterThan(0);
+      expect(window.tps).toBeGreaterThan(0);
+      expect(latencyMs.min).toBeGreaterThan(0);
+      expect(latencyMs.p95).toBeGreaterThanOrEqual(latencyMs.min);
+      expect(latencyMs.p99).toBeGreaterThanOrEqual(latencyMs.p95);
+      expect(latencyMs.max).toBeGreaterThanOrEqual(latencyMs.p99 * 0.98);
+    }
+    // The baseline measured as long as asked.
+    expect(productionLoad?.baselines[0]).toMatchObject({ status: 'measured', seconds: 2 });
+  });
+
+  it("prints the cost table: every variant with its rows/s and sysbench's tps, p95, p99, errors and reconnects", () => {
+    const report = readFileSync(
+      join(outDir, readdirSync(outDir).find((name) => name.endsWith('.md')) as string),
+      'utf8',
+    );
+    expect(bench.stdout).toContain(report.trim().split('\n')[0]);
+    const table = report.slice(report.indexOf('### Cost to production'));
+    const figure = '\\d+(?:\\.\\d+)?';
+    for (const variant of variants) {
+      // | variant | rows/s | verified | DAS ÷ this | window s | tps | p95 | p99 | p99 vs none | errors | reconnects | paused |
+      expect(table).toMatch(
+        new RegExp(
+          `^\\| ${variant} \\| [\\d,]+ \\| 1/1 \\| [^|]* \\| ${figure} \\| ${figure} \\| ${figure} \\| ${figure} \\| [+−]${figure} \\| \\d+ \\| 0 \\| [^|]* \\|$`,
+          'm',
+        ),
+      );
+    }
+    expect(table).toMatch(
+      new RegExp(
+        `^\\| none \\| – \\| 1/1 measured \\| {2}\\| ${figure} \\| ${figure} \\| ${figure} \\| ${figure} \\| {2}\\| \\d+ \\| 0 \\| {2}\\|$`,
+        'm',
+      ),
+    );
+    expect(table).toMatch(
+      /^- das: \d+\.\d+× pt-bulk's rows\/s, sysbench p99 [+−]\d+\.\d ms against [+−]\d+\.\d ms beside pt-bulk: \*\*(met|not met.*)\*\*$/m,
+    );
+    expect(table).toMatch(/^- das-throttled: \d+\.\d+× pt-bulk's rows\/s/m);
   });
 });

@@ -10,6 +10,18 @@ export const TUNED_BATCH_TARGET_MS = 500;
 /** Key ranges `das-lanes` works at once (ARCHIVE_LANES). */
 export const BENCH_LANES = 2;
 
+/** How a DAS variant differs from the engine's defaults (bench/das-worker.ts's options). */
+export interface DasSettings {
+  /** `copy`: through the process even on one server. Default `auto`. */
+  transfer?: 'auto' | 'copy';
+  /** Adapt batches toward this transaction time (ms); 0 or unset: fixed batches. */
+  targetBatchMs?: number;
+  /** Key ranges worked at once. Default 1. */
+  lanes?: number;
+  /** Pause while the server's Threads_running exceeds this (the service's throttle); 0 or unset: never. */
+  maxThreadsRunning?: number;
+}
+
 /**
  * DAS's own engines (ArchivalEngine / PurgeEngine), each run in a child process (bench/das-worker.ts)
  * so the figure covers the whole process, start-up included, like pt-archiver's, and the peak memory
@@ -21,18 +33,21 @@ export const BENCH_LANES = 2;
  * adapt it toward 0.5 s transactions (ARCHIVE_BATCH_TARGET_MS): the lever beyond a fixed batch size,
  * reported apart from the like-for-like figures. `das-lanes` keeps batches of the same size but works
  * two key ranges at once, each on its own connections (ARCHIVE_LANES=2): twice the load on the
- * servers, so also reported apart.
+ * servers, so also reported apart. `das-throttled` is `das` with the service's load throttle
+ * (maxThreadsRunning): it pauses between batches while the server is busy, for the cost-to-production
+ * benchmark (bench/load/).
  */
 export class DasMover implements Mover {
   readonly archiveTable = 'absent';
+  private readonly transfer: 'auto' | 'copy';
 
   constructor(
     readonly name: string,
     private readonly runtime: DasRuntime,
-    private readonly transfer: 'auto' | 'copy' = 'auto',
-    private readonly targetBatchMs = 0,
-    private readonly lanes = 1,
-  ) {}
+    private readonly settings: DasSettings = {},
+  ) {
+    this.transfer = settings.transfer ?? 'auto';
+  }
 
   notApplicable(job: Job, topology: Topology): string | null {
     if (this.transfer === 'copy' && job === 'purge') {
@@ -77,9 +92,11 @@ export class DasMover implements Mover {
       '--transfer',
       this.transfer,
       '--target-batch-ms',
-      String(this.targetBatchMs),
+      String(this.settings.targetBatchMs ?? 0),
       '--lanes',
-      String(this.lanes),
+      String(this.settings.lanes ?? 1),
+      '--max-threads-running',
+      String(this.settings.maxThreadsRunning ?? 0),
     ];
     const result = await runProcess(this.runtime.command, args, {
       cwd: this.runtime.cwd,
@@ -111,6 +128,7 @@ export class DasMover implements Mover {
       batches: report?.batches,
       maxRssKb: report?.maxRssKb,
       transfer: report?.transfer,
+      pausedSeconds: report?.pausedSeconds,
     };
   }
 }

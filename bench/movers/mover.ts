@@ -38,6 +38,8 @@ export interface MoveOutcome {
   maxRssKb?: number;
   /** DAS: how the rows travelled (`server-side` or `copy`). */
   transfer?: string;
+  /** DAS throttled: seconds spent paused between batches because the server was busy. */
+  pausedSeconds?: number;
 }
 
 export interface Mover {

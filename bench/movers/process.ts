@@ -1,5 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { promisify } from 'node:util';
 
 /** Children that are running now, so an interrupted benchmark can stop them before its servers. */
 const running = new Set<ChildProcess>();
@@ -19,37 +20,65 @@ export interface ProcessResult {
   stderr: string;
 }
 
+export interface ProcessOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  logFile: string;
+  logHeader?: string;
+}
+
+/** A process started in the background: stop it by its `child`, or wait for `done`. */
+export interface StartedProcess {
+  child: ChildProcess;
+  /** Resolves once the process has exited and its output is read; rejects when it cannot start. */
+  done: Promise<ProcessResult>;
+}
+
 /**
  * Runs a command to completion, timing it from spawn to exit, with its output appended to
  * `logFile` (and kept in memory, for the one-line reports some movers print).
  */
-export function runProcess(
+export function runProcess(command: string, args: readonly string[], options: ProcessOptions): Promise<ProcessResult> {
+  return startProcess(command, args, options).done;
+}
+
+/**
+ * Starts a command like `runProcess` without waiting for it; `onStdoutLine` sees each line of its
+ * standard output as it comes (for a background load whose progress the harness follows).
+ */
+export function startProcess(
   command: string,
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string; logHeader?: string },
-): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    const log = createWriteStream(options.logFile, { flags: 'a' });
-    log.write(`${options.logHeader ?? command}\n`);
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    const started = performance.now();
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running.add(child);
-    let ended = 0;
-    child.once('exit', () => (ended = performance.now()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout.push(chunk);
-      log.write(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr.push(chunk);
-      log.write(chunk);
-    });
+  options: ProcessOptions & { onStdoutLine?: (line: string) => void },
+): StartedProcess {
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  log.write(`${options.logHeader ?? command}\n`);
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  const started = performance.now();
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let ended = 0;
+  let partialLine = '';
+  child.once('exit', () => (ended = performance.now()));
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout.push(chunk);
+    log.write(chunk);
+    if (options.onStdoutLine) {
+      const lines = (partialLine + chunk.toString('utf8')).split('\n');
+      partialLine = lines.pop() ?? '';
+      lines.forEach(options.onStdoutLine);
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr.push(chunk);
+    log.write(chunk);
+  });
+  const done = new Promise<ProcessResult>((resolve, reject) => {
     child.once('error', (error) => {
       running.delete(child);
       log.end();
@@ -68,6 +97,7 @@ export function runProcess(
       });
     });
   });
+  return { child, done };
 }
 
 /** Null for a clean exit, otherwise a short reason with the last line the process printed. */
@@ -77,4 +107,14 @@ export function exitError(result: ProcessResult): string | null {
   }
   const lastLine = (result.stderr.trim() || result.stdout.trim()).split('\n').pop() ?? '';
   return `exited with ${result.exitCode ?? result.signal}${lastLine ? `: ${lastLine.slice(0, 300)}` : ''}`;
+}
+
+/** The last word `command --version` prints (`pt-archiver 3.2.1` → `3.2.1`); null when it does not run. */
+export async function commandVersion(command: string): Promise<string | null> {
+  try {
+    const { stdout } = await promisify(execFile)(command, ['--version']);
+    return stdout.trim().split(/\s+/).pop() ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -1,21 +1,14 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ServerRef } from '../db';
 import { Job, MoveContext, MoveOutcome, Mover } from './mover';
-import { exitError, runProcess } from './process';
+import { commandVersion, exitError, runProcess } from './process';
 
 export const PT_ARCHIVER = process.env.PT_ARCHIVER ?? 'pt-archiver';
 
 /** `pt-archiver 3.2.1` → `3.2.1`; null when it is not installed. */
-export async function ptArchiverVersion(): Promise<string | null> {
-  try {
-    const { stdout } = await promisify(execFile)(PT_ARCHIVER, ['--version']);
-    return stdout.trim().split(/\s+/).pop() ?? null;
-  } catch {
-    return null;
-  }
+export function ptArchiverVersion(): Promise<string | null> {
+  return commandVersion(PT_ARCHIVER);
 }
 
 /**
