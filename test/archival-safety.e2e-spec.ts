@@ -6,13 +6,14 @@ import { ArchivalEngine, ArchivalRunOptions, TransferMode } from '../src/archive
 import { openSqlClient } from '../src/database/open-sql-client';
 import { EngineClients, daysAgo, policyFor, tableContent, recreateSourceTable } from './support/engine-fixtures';
 import Database from 'better-sqlite3';
-import type { ResultSetHeader, RowDataPacket } from 'mysql2';
+import type { ResultSetHeader } from 'mysql2';
 import {
   TestDatabases,
   TestEngine,
   describeEachEngine,
   describeMariaDb,
   mysqlConnection,
+  uncommittedCount,
 } from './support/test-databases';
 import { waitFor } from './support/wait-for';
 
@@ -290,18 +291,6 @@ describeMariaDb('archival safety of overlapped batches', () => {
   let clients: EngineClients;
   useEngineDatabases('mysql', (opened) => ({ databases, clients } = opened));
 
-  /** Rows a session that reads uncommitted changes sees: what open transactions have written, too. */
-  async function uncommittedCount(url: string): Promise<number> {
-    const connection = await mysqlConnection(url);
-    try {
-      await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED');
-      const [[row]] = await connection.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM orders');
-      return Number(row.n);
-    } finally {
-      await connection.end();
-    }
-  }
-
   /**
    * Where each path has batch 3 under way while batch 2 is held: the copy path writes and deletes it
    * while batch 2 commits (both of batch 2's sides done), and rolls it back when the run stops there
@@ -342,8 +331,8 @@ describeMariaDb('archival safety of overlapped batches', () => {
               "batch 3's copy and delete while batch 2 is held",
               async () => {
                 const seen = {
-                  archive: await uncommittedCount(databases.env.ARCHIVE_DB_URL),
-                  source: await uncommittedCount(databases.env.SOURCE_DB_URL),
+                  archive: await uncommittedCount(databases.env.ARCHIVE_DB_URL, 'orders'),
+                  source: await uncommittedCount(databases.env.SOURCE_DB_URL, 'orders'),
                   committed: await count(databases.archive, 'SELECT COUNT(*) AS n FROM orders'),
                 };
                 return seen.archive === 300 && seen.source === source && seen.committed === committedWhileHeld && seen;
@@ -384,7 +373,7 @@ describeMariaDb('archival safety of overlapped batches', () => {
           archivedWhileVerifying = await waitFor(
             "batch 3's uncommitted copy while batch 2 is verified",
             async () => {
-              const archived = await uncommittedCount(databases.env.ARCHIVE_DB_URL);
+              const archived = await uncommittedCount(databases.env.ARCHIVE_DB_URL, 'orders');
               return archived === 300 && archived;
             },
             1000,

@@ -4,8 +4,8 @@ import { useEngineDatabases } from './support/engine-databases';
 import { EngineClients, policyFor } from './support/engine-fixtures';
 import { Caller, caller, savePolicy, startRun, waitForRunEnd } from './support/job-fixtures';
 import { TestApp, useTestApp } from './support/test-app';
-import { TestDatabases, describeMariaDb, mysqlConnection } from './support/test-databases';
-import { waitFor } from './support/wait-for';
+import { TestDatabases, describeMariaDb, mysqlConnection, uncommittedCount } from './support/test-databases';
+import { waitFor, withDeadline } from './support/wait-for';
 import { startAppProcess } from './support/app-process';
 import { TEST_ADMIN, TEST_JWT_SECRET } from './support/test-app';
 
@@ -99,7 +99,7 @@ describeMariaDb('engine safety: two batches in flight never wait for each other 
           if (batch === 1) {
             await waitFor(
               'batch 2 to delete its rows',
-              async () => (await uncommittedSourceCount()) <= Number(total) - 1000,
+              async () => (await uncommittedCount(databases.env.SOURCE_DB_URL, 'zoo_int')) <= Number(total) - 1000,
             );
           }
         },
@@ -112,17 +112,6 @@ describeMariaDb('engine safety: two batches in flight never wait for each other 
     expect(archived).toHaveLength(result.rows);
     expect([...archived, ...remaining].sort()).toEqual(before);
   });
-
-  async function uncommittedSourceCount(): Promise<number> {
-    const connection = await mysqlConnection(databases.env.SOURCE_DB_URL);
-    try {
-      await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED');
-      const [[row]] = await connection.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM zoo_int');
-      return Number(row.n);
-    } finally {
-      await connection.end();
-    }
-  }
 });
 
 /**
@@ -447,17 +436,4 @@ async function loginTo(url: string): Promise<string> {
 async function fetchJson(url: string, path: string, token: string): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
   return (await response.json()) as Record<string, unknown>;
-}
-
-/** `work`, or a rejection naming what did not happen within `ms` (the work itself is left running). */
-async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -9,6 +9,7 @@ import { PurgeEngine } from '../../src/purge/purge-engine';
 import { ThrowawayMariaDb, startThrowawayMariaDb } from '../../tools/throwaway-mariadb';
 import { testMysqlUrl } from '../support/mariadb-test-server';
 import { describeMariaDb, mysqlConnection } from '../support/test-databases';
+import { withDeadline } from '../support/wait-for';
 import {
   BATCH_SIZES,
   DATE_TYPES,
@@ -180,7 +181,11 @@ describeMariaDb('generated table matrix [mariadb]', () => {
       now: NOW,
     };
 
-    const archived = await withDeadline(new ArchivalEngine().run({ ...options, runId: cell.id }), RUN_DEADLINE_MS);
+    const archived = await withDeadline(
+      new ArchivalEngine().run({ ...options, runId: cell.id }),
+      RUN_DEADLINE_MS,
+      `the archive run of ${table}`,
+    );
 
     expect(archived.stopReason).toBe('completed');
     expect(archived.details.transfer).toBe(cell.path === 'two-servers' ? 'copy' : 'server-side');
@@ -204,6 +209,7 @@ describeMariaDb('generated table matrix [mariadb]', () => {
     const purged: EngineRunResult = await withDeadline(
       new PurgeEngine().run({ ...options, runId: cell.id }),
       RUN_DEADLINE_MS,
+      `the purge run of ${table}`,
     );
 
     expect(purged.stopReason).toBe('completed');
@@ -268,16 +274,4 @@ async function content(
 async function count(sql: Connection, query: string, params: unknown[] = []): Promise<number> {
   const [rows] = await sql.query(query, params);
   return Number((rows as Array<{ n: unknown }>)[0].n);
-}
-
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the run did not end within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

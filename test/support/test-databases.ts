@@ -162,3 +162,15 @@ export async function mysqlConnection(url: string, database?: string): Promise<C
   await connection.query("SET time_zone = '+00:00'");
   return connection;
 }
+
+/** Rows of `table` a session reading uncommitted changes sees: what open transactions have written, too. */
+export async function uncommittedCount(url: string, table: string): Promise<number> {
+  const connection = await mysqlConnection(url);
+  try {
+    await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED');
+    const [rows] = await connection.query(`SELECT COUNT(*) AS n FROM \`${table}\``);
+    return Number((rows as Array<{ n: unknown }>)[0].n);
+  } finally {
+    await connection.end();
+  }
+}

@@ -19,3 +19,16 @@ export async function waitFor<T>(
     await sleep(intervalMs);
   }
 }
+
+/** `work`, or a rejection naming what did not happen within `ms` (the work itself is left running). */
+export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
