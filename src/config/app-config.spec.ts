@@ -42,6 +42,11 @@ describe('buildAppConfig', () => {
         archiveLanes: 1,
         authRateLimitPerMinute: 10,
         databaseConnectAttempts: 9,
+        encryptionKey: null,
+        newEncryptionKey: null,
+        connectionPassword: null,
+        connectionPoolLimit: 4,
+        connectionIdleSeconds: 300,
       });
       expect(config.jwt.expiresInSeconds).toBe(3600);
     });
@@ -225,6 +230,52 @@ describe('buildAppConfig', () => {
     expect(problems.length).toBeGreaterThanOrEqual(3);
     expect(problems.join('\n')).toMatch(/CONTROL_DB_URL.*\n.*SOURCE_DB_URL.*\n.*ARCHIVE_DB_URL/);
     expect(problems.join('\n')).not.toContain('Pa55-secret-word');
+  });
+});
+
+describe('ENCRYPTION_KEY and the connection settings', () => {
+  const key = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256));
+
+  it('reads a base64 key of 32 bytes, the pool limit and the idle time', () => {
+    const config = buildAppConfig(
+      {
+        ENCRYPTION_KEY: key.toString('base64'),
+        NEW_ENCRYPTION_KEY: Buffer.from(key).reverse().toString('base64'),
+        CONNECTION_PASSWORD: ' spaced password ',
+        CONNECTION_POOL_LIMIT: '2',
+        CONNECTION_IDLE_SECONDS: '5',
+      },
+      BASE_DIR,
+    );
+    expect(config.encryptionKey?.equals(key)).toBe(true);
+    expect(config.newEncryptionKey?.equals(Buffer.from(key).reverse())).toBe(true);
+    expect(config).toMatchObject({
+      connectionPassword: ' spaced password ',
+      connectionPoolLimit: 2,
+      connectionIdleSeconds: 5,
+    });
+  });
+
+  it.each([
+    [
+      'too short',
+      Buffer.alloc(16, 7).toString('base64'),
+      /ENCRYPTION_KEY must be 32 random bytes in base64, got 16 bytes/,
+    ],
+    ['not base64', 'this is not base64 at all!', /ENCRYPTION_KEY must be 32 random bytes in base64 \(make one with/],
+    ['not random', Buffer.alloc(32).toString('base64'), /ENCRYPTION_KEY is not random/],
+  ])('refuses a key that is %s, without repeating it', (_, value, message) => {
+    const problems = problemsOf({ ENCRYPTION_KEY: value });
+    expect(problems).toEqual([expect.stringMatching(message)]);
+    expect(problems.join('')).not.toContain(value);
+  });
+
+  it.each([
+    ['CONNECTION_POOL_LIMIT', '0', /CONNECTION_POOL_LIMIT must be an integer from 1 to 64/],
+    ['CONNECTION_IDLE_SECONDS', '0', /CONNECTION_IDLE_SECONDS must be an integer from 1 to 86400/],
+    ['NEW_ENCRYPTION_KEY', 'abc', /NEW_ENCRYPTION_KEY must be 32 random bytes/],
+  ])('rejects %s=%p', (name, value, message) => {
+    expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(message)]);
   });
 });
 

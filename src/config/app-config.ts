@@ -9,6 +9,8 @@ import { ConnectionSettings, MysqlConnectionSettings, parseDatabaseUrl } from '.
 export class AppConfig {
   readonly nodeEnv: string;
   readonly isProduction: boolean;
+  /** Where relative paths resolve: SQLite files of the URLs and of stored connections. */
+  readonly baseDir: string;
   readonly port: number;
   readonly logLevel: string;
   readonly controlDb: ConnectionSettings;
@@ -62,6 +64,19 @@ export class AppConfig {
     /** Batches only inside this daily UTC window; null = any time. */
     readonly runWindow: RunWindow | null;
   };
+  /**
+   * ENCRYPTION_KEY: the AES-256 key that encrypts stored connection passwords; null when unset
+   * (then no password may be stored).
+   */
+  readonly encryptionKey: Buffer | null;
+  /** NEW_ENCRYPTION_KEY: the key `keys:rotate` re-encrypts under (it may come from stdin instead). */
+  readonly newEncryptionKey: Buffer | null;
+  /** CONNECTION_PASSWORD: the password `connection:add` stores (it may come from stdin instead). */
+  readonly connectionPassword: string | null;
+  /** Connections a managed connection's pool holds at most (a connection's own `connectionLimit` wins). */
+  readonly connectionPoolLimit: number;
+  /** A managed connection's pool is closed after this many seconds without a job or read using it. */
+  readonly connectionIdleSeconds: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -141,6 +156,20 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
       problems.push(`${name}: ${(error as Error).message}`);
       return parseDatabaseUrl(DEFAULT_DATABASE_URLS[name], baseDir);
     }
+  };
+
+  const encryptionKey = (name: string): Buffer | null => {
+    const raw = read(name);
+    if (raw === undefined) {
+      return null;
+    }
+    const problem = encryptionKeyProblem(raw);
+    if (problem !== null) {
+      // Never the value itself: a key that is wrong by one character is still nearly the key.
+      problems.push(`${name} ${problem}`);
+      return null;
+    }
+    return Buffer.from(raw, 'base64');
   };
 
   const nodeEnv = read('NODE_ENV') ?? 'development';
@@ -223,6 +252,7 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
   const config = new AppConfig({
     nodeEnv,
     isProduction,
+    baseDir,
     port: integer('PORT', 3000, 0, 65535),
     logLevel,
     controlDb,
@@ -256,6 +286,13 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
       maxThreadsRunning: integer('MAX_THREADS_RUNNING', 0, 0, 100000),
       runWindow,
     },
+    encryptionKey: encryptionKey('ENCRYPTION_KEY'),
+    newEncryptionKey: encryptionKey('NEW_ENCRYPTION_KEY'),
+    // Passwords are taken as given: surrounding spaces may be part of them.
+    connectionPassword:
+      env.CONNECTION_PASSWORD === undefined || env.CONNECTION_PASSWORD === '' ? null : env.CONNECTION_PASSWORD,
+    connectionPoolLimit: integer('CONNECTION_POOL_LIMIT', 4, 1, 64),
+    connectionIdleSeconds: integer('CONNECTION_IDLE_SECONDS', 300, 1, 86400),
   });
   const { lockWaitSeconds, statementTimeoutSeconds } = config.sessionLimits;
   if (config.runStallSeconds <= Math.max(lockWaitSeconds, statementTimeoutSeconds)) {
@@ -270,6 +307,28 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     throw new ConfigValidationError(problems);
   }
   return config;
+}
+
+/** Bytes of an AES-256 key. */
+export const ENCRYPTION_KEY_BYTES = 32;
+
+/**
+ * Why a base64 text is not a usable AES-256 key, or null when it is: 32 bytes, and not a
+ * placeholder such as 32 zero bytes (a key anyone can guess protects nothing).
+ */
+export function encryptionKeyProblem(raw: string): string | null {
+  const hint = '(make one with: openssl rand -base64 32)';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) {
+    return `must be ${ENCRYPTION_KEY_BYTES} random bytes in base64 ${hint}`;
+  }
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== ENCRYPTION_KEY_BYTES) {
+    return `must be ${ENCRYPTION_KEY_BYTES} random bytes in base64, got ${key.length} bytes ${hint}`;
+  }
+  if (new Set(key).size < 8) {
+    return `is not random (it repeats a few byte values) ${hint}`;
+  }
+  return null;
 }
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };

@@ -1,5 +1,5 @@
 import { buildAppConfig } from '../config/app-config';
-import { MIN_SCRUBBED_SECRET_LENGTH, configuredSecrets, createSecretScrubber } from './secret-scrubber';
+import { MIN_SCRUBBED_SECRET_LENGTH, configuredSecrets, createSecretScrubber, learnSecret } from './secret-scrubber';
 
 describe('createSecretScrubber', () => {
   it('removes a configured secret wherever it appears in a line', () => {
@@ -42,6 +42,14 @@ describe('createSecretScrubber', () => {
 });
 
 describe('configuredSecrets', () => {
+  it('lists the encryption keys and the password for connection:add', () => {
+    const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i * 5 + 1));
+    const config = buildAppConfig({ ENCRYPTION_KEY: key.toString('base64'), CONNECTION_PASSWORD: 'connection-pw' });
+    expect(configuredSecrets(config)).toEqual(
+      expect.arrayContaining([key.toString('base64'), key.toString('base64url'), 'connection-pw']),
+    );
+  });
+
   it('lists the JWT secret, the bootstrap admin password and every MySQL password', () => {
     const config = buildAppConfig({
       JWT_SECRET: 'jwt-secret-jwt-secret',
@@ -54,5 +62,16 @@ describe('configuredSecrets', () => {
     expect(configuredSecrets(config).sort()).toEqual(
       ['jwt-secret-jwt-secret', 'admin-password', 'control-pw', 'source-pw', 'archive-pw'].sort(),
     );
+  });
+});
+
+describe('learnSecret', () => {
+  it('makes scrubbers built before it remove the secret learned at run time', () => {
+    const scrub = createSecretScrubber(['configured-secret']);
+    const decrypted = `decrypted-at-run-time-${Date.now()}`;
+    expect(scrub(`login with ${decrypted}`)).toBe(`login with ${decrypted}`);
+    learnSecret(decrypted);
+    expect(scrub(`login with ${decrypted} and configured-secret`)).toBe('login with [redacted] and [redacted]');
+    expect(scrub(JSON.stringify({ url: `mysql://u:${encodeURIComponent(decrypted)}@h/db` }))).not.toContain(decrypted);
   });
 });
