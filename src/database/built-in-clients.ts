@@ -10,12 +10,13 @@ import { SessionLimits, SqlClient } from './sql-client';
 import { SqliteSqlClient } from './sqlite-sql-client';
 
 /**
- * Where engines get their databases from. Today it knows the built-in `source` and `archive`;
- * policies naming other connections will be resolved here, so nothing injects those DataSources
- * directly.
+ * The built-in connections `source` and `archive`: the databases SOURCE_DB_URL and ARCHIVE_DB_URL
+ * configure, opened at boot (with DB_CONNECT_ATTEMPTS retries) and kept open for the life of the
+ * process, since readiness depends on them. Jobs and reads reach them, like every other
+ * connection, through the DataSourceFactory (src/connections).
  */
 @Injectable()
-export class DataSourceRegistry {
+export class BuiltInClients {
   private readonly clients: ReadonlyMap<DataConnectionName, SqlClient>;
 
   constructor(
@@ -32,7 +33,7 @@ export class DataSourceRegistry {
   get(name: DataConnectionName): SqlClient {
     const client = this.clients.get(name);
     if (!client) {
-      throw new Error(`unknown data connection "${name}"`);
+      throw new Error(`unknown built-in connection "${name}"`);
     }
     return client;
   }

@@ -5,7 +5,7 @@ import { runMigrationsLocked } from './migrations-lock';
 import { AppConfig } from '../config/app-config';
 import { CONTROL_DB, ARCHIVE_DB, SOURCE_DB } from './database.constants';
 import { controlDataSourceOptions, dataDataSourceOptions } from './data-source-options';
-import { DataSourceRegistry } from './data-source-registry';
+import { BuiltInClients } from './built-in-clients';
 import { ReplicaProbes } from './replica-probes';
 import { SampleDataSeeder } from './sample-data.seeder';
 
@@ -53,7 +53,7 @@ import { SampleDataSeeder } from './sample-data.seeder';
       }),
     }),
   ],
-  providers: [DataSourceRegistry, ReplicaProbes, SampleDataSeeder],
-  exports: [DataSourceRegistry, ReplicaProbes],
+  providers: [BuiltInClients, ReplicaProbes, SampleDataSeeder],
+  exports: [BuiltInClients, ReplicaProbes],
 })
 export class DatabaseModule {}

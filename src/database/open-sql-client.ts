@@ -37,7 +37,7 @@ export async function openSqlClient(
   const [{ DataSource }, { dataDataSourceOptions }, { createSqlClient }] = await Promise.all([
     import('typeorm'),
     import('./data-source-options'),
-    import('./data-source-registry'),
+    import('./built-in-clients'),
   ]);
   const dataSource = await new DataSource(dataDataSourceOptions(settings)).initialize();
   return { client: createSqlClient(name, settings, dataSource, limits), close: () => dataSource.destroy() };

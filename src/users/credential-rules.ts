@@ -1,3 +1,5 @@
+import { CONNECTION_NAME_PATTERN } from '../connections/connection-names';
+
 /**
  * Rules for usernames and passwords, shared by the HTTP DTOs and UsersService (which the CLI calls
  * without DTOs), so both paths accept exactly the same input and explain a refusal the same way.
@@ -10,9 +12,14 @@ export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
 export const PASSWORD_RULE = `password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`;
 
-/** Source table names as MySQL/SQLite identifiers usually look; existence is not checked here. */
-export const TABLE_NAME_PATTERN = /^[A-Za-z0-9_$]{1,64}$/;
-export const TABLE_NAME_RULE = 'each table name must be 1 to 64 characters: letters, digits, "_" or "$"';
+/**
+ * Table permissions: a source table name as MySQL/SQLite identifiers usually look (`orders`: that
+ * table on every connection), optionally qualified by a connection (`shop_eu/orders`: on that
+ * connection only). Existence is not checked here.
+ */
+export const TABLE_NAME_PATTERN = new RegExp(`^(?:${CONNECTION_NAME_PATTERN.source.slice(1, -1)}/)?[A-Za-z0-9_$]{1,64}$`);
+export const TABLE_NAME_RULE =
+  'each table name must be 1 to 64 characters: letters, digits, "_" or "$", optionally after a connection name and "/"';
 
 export function isValidPassword(password: string): boolean {
   return password.length >= PASSWORD_MIN_LENGTH && password.length <= PASSWORD_MAX_LENGTH;

@@ -3,15 +3,20 @@ import { AuthenticatedUser } from '../../src/auth/authenticated-user';
 
 /**
  * A stub HTTP ExecutionContext for guard unit specs: a handler of `controller`, and a request with
- * `user`, `params` and `headers`.
+ * `user`, `params`, `query` and `headers`.
  */
 export function httpContext(
   controller: new () => object,
   handlerName: string,
-  request: { user?: AuthenticatedUser; params?: Record<string, string>; headers?: Record<string, string> },
+  request: {
+    user?: AuthenticatedUser;
+    params?: Record<string, string>;
+    query?: Record<string, string>;
+    headers?: Record<string, string>;
+  },
 ): ExecutionContext {
   const handler = (controller.prototype as Record<string, () => unknown>)[handlerName];
-  const fullRequest = { params: {}, headers: {}, ...request };
+  const fullRequest = { params: {}, query: {}, headers: {}, ...request };
   return {
     getHandler: () => handler,
     getClass: () => controller,

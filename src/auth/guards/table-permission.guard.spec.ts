@@ -37,6 +37,21 @@ describe('TablePermissionGuard', () => {
     expect(() => read(alice, 'orders ')).toThrow(ForbiddenException);
   });
 
+  it('honours a connection-qualified permission only for the connection the request names', () => {
+    const eu = { ...alice, permissions: ['shop_eu/orders'] };
+    const readOn = (connection: string | undefined) =>
+      guard.canActivate(
+        httpContext(Routes, 'readArchive', {
+          user: eu,
+          params: { tableName: 'orders' },
+          query: connection === undefined ? {} : { connection },
+        }),
+      );
+    expect(readOn('shop_eu')).toBe(true);
+    expect(() => readOn('shop_us')).toThrow(ForbiddenException);
+    expect(() => readOn(undefined)).toThrow(ForbiddenException);
+  });
+
   it('admits an admin to every table, permissions or not', () => {
     expect(read(root, 'customers')).toBe(true);
   });

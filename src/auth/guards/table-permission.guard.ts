@@ -1,11 +1,13 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TABLE_PERMISSION_KEY } from '../decorators/table-permission.decorator';
+import { permitsTable } from '../table-permissions';
 import { requireUser } from './authorization';
 
 /**
  * Global guard: enforces @TablePermission() / @Auth({ tablePermission }). Admins pass; a user passes
- * when the table named by the route parameter is in their token's `permissions`.
+ * when the table named by the route parameter — on the connection named by `?connection=`, if
+ * any — is in their token's `permissions` (see permitsTable).
  */
 @Injectable()
 export class TablePermissionGuard implements CanActivate {
@@ -25,7 +27,8 @@ export class TablePermissionGuard implements CanActivate {
       // A programming error (decorator names a parameter the route lacks); fail closed and loudly.
       throw new Error(`@TablePermission('${routeParam}') is used on a route without a :${routeParam} parameter`);
     }
-    if (user.role === 'admin' || user.permissions.includes(tableName)) {
+    const connection = (request.query as Record<string, unknown> | undefined)?.connection;
+    if (user.role === 'admin' || permitsTable(user.permissions, tableName, typeof connection === 'string' ? connection : undefined)) {
       return true;
     }
     throw new ForbiddenException(
