@@ -6,6 +6,8 @@ import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ConnectionsApiModule } from './connections/connections-api.module';
+import { ConnectionsModule } from './connections/connections.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
@@ -20,6 +22,8 @@ const FEATURE_MODULES = [
   DatabaseModule,
   CommonModule,
   AuditModule,
+  ConnectionsModule,
+  ConnectionsApiModule,
   AuthModule,
   UsersModule,
   PolicyModule,

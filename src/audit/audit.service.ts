@@ -18,6 +18,8 @@ export interface AuditRecord {
   /** Dotted verb such as `policy.upsert`, `run.start`, `archive.read`, `user.role`. */
   action: string;
   tableName?: string | null;
+  /** The connection acted on (a policy's source connection, the one read from, or the one changed). */
+  connection?: string | null;
   rowCount?: number | null;
   /** Free-form context, stored as JSON. Never put passwords, tokens or secrets here. */
   details?: Record<string, unknown> | null;
@@ -48,6 +50,7 @@ export class AuditService {
           actorId: actor.id,
           action: entry.action,
           tableName: entry.tableName ?? null,
+          connection: entry.connection ?? null,
           rowCount: entry.rowCount ?? null,
           details: entry.details ?? null,
         }),
@@ -74,6 +77,9 @@ export class AuditService {
     if (query.tableName !== undefined) {
       where.tableName = query.tableName;
     }
+    if (query.connection !== undefined) {
+      where.connection = query.connection;
+    }
     const rows = await this.entries.find({
       where,
       // `at` can tie (MySQL DATETIME keeps whole seconds); the id keeps insertion order.
@@ -91,6 +97,7 @@ function toAuditEntryDto(entry: AuditEntry): AuditEntryDto {
     actor: entry.actor,
     action: entry.action,
     tableName: entry.tableName,
+    connection: entry.connection,
     rowCount: entry.rowCount,
     details: entry.details,
   };

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
+import { ConnectionsModule } from '../connections/connections.module';
 import { DatabaseModule } from '../database/database.module';
 import { PolicyModule } from '../policy/policy.module';
 import { JobRunnerModule } from '../scheduler/job-runner.module';
@@ -9,7 +10,7 @@ import { UsersModule } from '../users/users.module';
 
 /**
  * The services the commands drive, the same ones the HTTP service uses: users, policies and the
- * job runner (with its leases), over the three databases (the control one migrated at start, like
+ * job runner (with its leases), connections, over the three databases (the control one migrated at start, like
  * the service). No HTTP, no auth guards, no cron registration, no request logging.
  */
 @Module({})
@@ -17,7 +18,15 @@ export class CliServicesModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CliServicesModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, UsersModule, PolicyModule, JobRunnerModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        AuditModule,
+        ConnectionsModule,
+        UsersModule,
+        PolicyModule,
+        JobRunnerModule,
+      ],
     };
   }
 }

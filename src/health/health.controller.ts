@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../auth/decorators/public.decorator';
+import { ConnectionsHealthIndicator } from './connections-health.indicator';
 import { DatabaseHealthIndicator } from './database-health.indicator';
 
 /** Probes for orchestrators: unauthenticated, unprefixed (see app.setup.ts), not request-logged. */
@@ -12,6 +13,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly databases: DatabaseHealthIndicator,
+    private readonly connections: ConnectionsHealthIndicator,
   ) {}
 
   @Get('health')
@@ -24,8 +26,13 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: control, source and archive databases answer; 503 names those that do not' })
-  readiness(): Promise<HealthCheckResult> {
-    return this.health.check(this.databases.pingChecks());
+  @ApiOperation({
+    summary: 'Readiness: control, source and archive databases answer; 503 names those that do not',
+    description:
+      'Stored connections are reported under `connections` (`byName`, and how many are `down`) without ' +
+      'deciding readiness: each serves only its own policies.',
+  })
+  async readiness(): Promise<HealthCheckResult> {
+    return this.health.check([...this.databases.pingChecks(), ...(await this.connections.checks())]);
   }
 }

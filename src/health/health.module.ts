@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { ConnectionsHealthIndicator } from './connections-health.indicator';
 import { DatabaseHealthIndicator } from './database-health.indicator';
 import { HealthController } from './health.controller';
 
@@ -8,6 +9,6 @@ import { HealthController } from './health.controller';
   // per database that is down instead.
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [DatabaseHealthIndicator],
+  providers: [DatabaseHealthIndicator, ConnectionsHealthIndicator],
 })
 export class HealthModule {}

@@ -4,8 +4,8 @@ import { ArchiveTableManager } from '../archive/tables/archive-table-manager';
 import { BatchStatements } from '../archive/transfer/batch-statements';
 import { daysBefore } from '../archive/engine/engine-results';
 import { selectionPredicate } from '../archive/engine/row-selection';
-import { DataSourceRegistry } from '../database/data-source-registry';
-import { SqlSession } from '../database/sql-client';
+import { DataSourceFactory } from '../connections/data-source-factory';
+import { SqlClient, SqlSession } from '../database/sql-client';
 import { inspectTable } from '../database/schema/schema-inspector';
 import { TableSchema } from '../database/schema/table-schema';
 import { PolicyPreviewDto, QueryPlanDto } from './dto/policy-preview.dto';
@@ -16,13 +16,24 @@ import { policyProblems } from './policy-rules';
 @Injectable()
 export class PolicyPreviewService {
   constructor(
-    private readonly databases: DataSourceRegistry,
+    private readonly databases: DataSourceFactory,
     private readonly archiveTables: ArchiveTableManager,
   ) {}
 
-  async preview(policy: Policy, batchSize: number, now: Date = new Date()): Promise<PolicyPreviewDto> {
-    const source = this.databases.get('source');
-    const archive = this.databases.get('archive');
+  /** On the policy's own connections, opening their pools if need be. */
+  preview(policy: Policy, batchSize: number, now: Date = new Date()): Promise<PolicyPreviewDto> {
+    return this.databases.withClients(policy.sourceConnection, policy.archiveConnection, (source, archive) =>
+      this.previewOn(source, archive, policy, batchSize, now),
+    );
+  }
+
+  private async previewOn(
+    source: SqlClient,
+    archive: SqlClient,
+    policy: Policy,
+    batchSize: number,
+    now: Date,
+  ): Promise<PolicyPreviewDto> {
     const archiveCutoff = daysBefore(now, policy.archiveAfterDays);
     const purgeCutoff = daysBefore(now, policy.deleteAfterDays);
 
@@ -67,6 +78,8 @@ export class PolicyPreviewService {
     });
     return {
       tableName: policy.tableName,
+      sourceConnection: policy.sourceConnection,
+      archiveConnection: policy.archiveConnection,
       archiveCutoff: archiveCutoff.toISOString(),
       purgeCutoff: purgeCutoff.toISOString(),
       rowsToArchive,

@@ -1,6 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiServiceUnavailableResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -12,6 +25,8 @@ import type { Response } from 'express';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { ConnectionErrorFilter } from '../connections/connection-error.filter';
+import { ConnectionQueryDto } from '../connections/dto/connection-query.dto';
 import { PolicyPreviewDto } from './dto/policy-preview.dto';
 import { PolicyResponseDto } from './dto/policy-response.dto';
 import { UpsertPolicyDto } from './dto/upsert-policy.dto';
@@ -19,6 +34,7 @@ import { PolicyPreviewService } from './policy-preview.service';
 import { PolicyService } from './policy.service';
 
 @ApiTags('policies')
+@UseFilters(ConnectionErrorFilter)
 @Controller('policies')
 export class PolicyController {
   constructor(
@@ -28,10 +44,18 @@ export class PolicyController {
 
   @Post()
   @Auth({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Create the policy of a table, or update it if the table already has one' })
+  @ApiOperation({
+    summary: 'Create the policy of a table, or update it if the table already has one',
+    description: 'A policy is unique per (sourceConnection, tableName); both connections default to the built-in ones.',
+  })
   @ApiCreatedResponse({ type: PolicyResponseDto, description: 'Created' })
   @ApiOkResponse({ type: PolicyResponseDto, description: 'Updated (the table already had a policy)' })
-  @ApiBadRequestResponse({ description: 'Unknown table or column, no primary key, non-date dateColumn, bad criteria' })
+  @ApiBadRequestResponse({
+    description:
+      'Unknown table or column, no primary key, non-date dateColumn, bad criteria; unknown connection, ' +
+      'wrong role, or source and archive of different engines',
+  })
+  @ApiServiceUnavailableResponse({ description: 'The source connection cannot be reached now' })
   async upsert(
     @Body() body: UpsertPolicyDto,
     @CurrentUser() user: AuthenticatedUser,
@@ -52,33 +76,45 @@ export class PolicyController {
 
   @Get(':tableName')
   @Auth({ tablePermission: 'tableName' })
-  @ApiOperation({ summary: "Read a table's policy (admins, and users permitted for that table)" })
+  @ApiOperation({
+    summary: "Read a table's policy (admins, and users permitted for that table)",
+    description: '`?connection=` names the source connection (default `source`).',
+  })
   @ApiOkResponse({ type: PolicyResponseDto })
   @ApiNotFoundResponse({ description: 'No policy for this table' })
-  async get(@Param('tableName') tableName: string): Promise<PolicyResponseDto> {
-    return PolicyResponseDto.from(await this.policies.findByTable(tableName));
+  async get(@Param('tableName') tableName: string, @Query() query: ConnectionQueryDto): Promise<PolicyResponseDto> {
+    return PolicyResponseDto.from(await this.policies.findByTable(tableName, query.connection));
   }
 
   @Delete(':tableName')
   @Auth({ roles: ['admin'] })
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete the policy of a table (archived rows stay)' })
+  @ApiOperation({
+    summary: 'Delete the policy of a table (archived rows stay)',
+    description: '`?connection=` names the source connection (default `source`).',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: 'No policy for this table' })
-  async remove(@Param('tableName') tableName: string, @CurrentUser() user: AuthenticatedUser): Promise<void> {
-    await this.policies.remove(tableName, user);
+  async remove(
+    @Param('tableName') tableName: string,
+    @Query() query: ConnectionQueryDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    await this.policies.remove(tableName, user, query.connection);
   }
 
   @Get(':tableName/preview')
   @Auth({ roles: ['admin'] })
   @ApiOperation({
     summary: 'Dry run: how many rows the policy would archive and purge now, and how it would find them',
+    description: '`?connection=` names the source connection (default `source`).',
   })
   @ApiOkResponse({ type: PolicyPreviewDto })
   @ApiNotFoundResponse({ description: 'No policy for this table' })
   @ApiBadRequestResponse({ description: 'The source table changed and no longer fits the policy' })
-  async preview(@Param('tableName') tableName: string): Promise<PolicyPreviewDto> {
-    const policy = await this.policies.findByTable(tableName);
+  @ApiServiceUnavailableResponse({ description: "One of the policy's connections cannot be reached now" })
+  async preview(@Param('tableName') tableName: string, @Query() query: ConnectionQueryDto): Promise<PolicyPreviewDto> {
+    const policy = await this.policies.findByTable(tableName, query.connection);
     return this.previews.preview(policy, this.policies.batchSizeOf(policy));
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, Query, UseFilters } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -11,12 +11,15 @@ import {
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { ConnectionErrorFilter } from '../connections/connection-error.filter';
+import { ConnectionQueryDto } from '../connections/dto/connection-query.dto';
 import { RunStartedDto } from './dto/run-started.dto';
 import { StartRunDto } from './dto/start-run.dto';
 import { RunsService } from './runs.service';
 
 /** Manual runs, beside the policy routes (same path prefix, owned by the runs feature). */
 @ApiTags('policies')
+@UseFilters(ConnectionErrorFilter)
 @Controller('policies')
 export class PolicyRunController {
   constructor(private readonly runs: RunsService) {}
@@ -26,7 +29,9 @@ export class PolicyRunController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: "Run a table's archive or purge job now, in the background (admin)",
-    description: 'Poll GET /api/v1/runs/{runId} for progress and the outcome.',
+    description:
+      'Poll GET /api/v1/runs/{runId} for progress and the outcome. `?connection=` names the source connection ' +
+      '(default `source`).',
   })
   @ApiAcceptedResponse({ type: RunStartedDto, description: 'The run has started' })
   @ApiBadRequestResponse({ description: 'Unknown job or malformed option' })
@@ -38,9 +43,10 @@ export class PolicyRunController {
   @ApiServiceUnavailableResponse({ description: 'The service is shutting down' })
   start(
     @Param('tableName') tableName: string,
+    @Query() query: ConnectionQueryDto,
     @Body() body: StartRunDto,
     @CurrentUser() caller: AuthenticatedUser,
   ): Promise<RunStartedDto> {
-    return this.runs.startManual(tableName, body, caller);
+    return this.runs.startManual(tableName, query.connection, body, caller);
   }
 }

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThanOrEqual, Not, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { CONTROL_DB } from '../database/database.constants';
+import { Policy } from '../policy/entities/policy.entity';
 import { JobRequest } from '../scheduler/job-request';
 import { JobRun, RunStatus } from './entities/job-run.entity';
 
@@ -29,11 +30,13 @@ const USERNAME_LENGTH = 64;
 export class RunRecorder {
   constructor(@InjectRepository(JobRun, CONTROL_DB) private readonly runs: Repository<JobRun>) {}
 
-  /** Inserts the record as `running` and returns it. */
-  async open(request: JobRequest): Promise<JobRun> {
+  /** Inserts the record as `running`, with the policy's connections, and returns it. */
+  async open(request: JobRequest, policy: Pick<Policy, 'sourceConnection' | 'archiveConnection'>): Promise<JobRun> {
     const opened = {
       job: request.job,
       tableName: request.tableName,
+      sourceConnection: policy.sourceConnection,
+      archiveConnection: policy.archiveConnection,
       status: 'running' as const,
       trigger: request.trigger,
       startedAt: new Date(),
@@ -50,14 +53,15 @@ export class RunRecorder {
   }
 
   /**
-   * A run of the same job and table with the schedule as its trigger that started at or after
-   * `since`, other than `except`: the same tick, run by another instance.
+   * A run of the same job and policy (table on the same source connection) with the schedule as its
+   * trigger that started at or after `since`, other than `run`: the same tick, run by another instance.
    */
   async scheduledSince(run: JobRun, since: Date): Promise<JobRun | null> {
     return this.runs.findOne({
       where: {
         job: run.job,
         tableName: run.tableName,
+        sourceConnection: run.sourceConnection,
         trigger: 'schedule',
         id: Not(run.id),
         status: Not('skipped'),

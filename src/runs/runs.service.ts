@@ -35,6 +35,9 @@ export class RunsService {
     if (query.trigger !== undefined) {
       where.trigger = query.trigger;
     }
+    if (query.connection !== undefined) {
+      where.sourceConnection = query.connection;
+    }
     const runs = await this.runs.find({
       where,
       // started_at ties within a second on MySQL; ids keep creation order.
@@ -53,13 +56,19 @@ export class RunsService {
   }
 
   /** Starts a run of the table's policy in the background (404 without a policy, 409 when already running). */
-  async startManual(tableName: string, body: StartRunDto, caller: AuthenticatedUser): Promise<RunStartedDto> {
+  async startManual(
+    tableName: string,
+    sourceConnection: string | undefined,
+    body: StartRunDto,
+    caller: AuthenticatedUser,
+  ): Promise<RunStartedDto> {
     const window = body.runWindow === undefined ? null : RunWindow.parse(body.runWindow);
     if (typeof window === 'string') {
       throw new BadRequestException(`runWindow: ${window}`);
     }
     const run = await this.runner.start({
       tableName,
+      sourceConnection,
       job: body.job,
       trigger: 'api',
       requestedBy: caller.username,

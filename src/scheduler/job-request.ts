@@ -1,3 +1,4 @@
+import { BUILT_IN_SOURCE } from '../connections/connection-names';
 import { JobKind, RunTrigger } from '../runs/entities/job-run.entity';
 
 /** Tuning of one run; anything left out falls back to the policy, then to the service configuration. */
@@ -28,6 +29,8 @@ export interface JobOptions {
 export interface JobRequest {
   /** The source table whose policy to run. */
   tableName: string;
+  /** The policy's source connection (default `source`, the built-in one). */
+  sourceConnection?: string;
   job: JobKind;
   trigger: RunTrigger;
   /** Username for API and CLI runs; the schedule leaves it out. */
@@ -42,7 +45,18 @@ export interface JobRequest {
   tickAt?: string;
 }
 
-/** Name of the lease that keeps a (job, table) pair to one run at a time, e.g. `archive:orders`. */
-export function leaseNameOf(request: Pick<JobRequest, 'job' | 'tableName'>): string {
-  return `${request.job}:${request.tableName}`;
+/**
+ * Name of the lease that keeps a (job, policy) pair to one run at a time: `archive:orders` for the
+ * built-in source connection (as before connections existed, so that processes of both versions
+ * exclude each other during an upgrade), `archive:shop_eu/orders` for another. At most 7 + 1 + 32
+ * + 1 + 64 = 105 characters: connection names have at most 32.
+ */
+export function leaseNameOf(request: Pick<JobRequest, 'job' | 'tableName' | 'sourceConnection'>): string {
+  return `${request.job}:${policyLabelOf(request)}`;
+}
+
+/** `orders` on the built-in source connection, `shop_eu/orders` on another: how runs name their policy. */
+export function policyLabelOf(request: Pick<JobRequest, 'tableName' | 'sourceConnection'>): string {
+  const connection = request.sourceConnection ?? BUILT_IN_SOURCE;
+  return connection === BUILT_IN_SOURCE ? request.tableName : `${connection}/${request.tableName}`;
 }

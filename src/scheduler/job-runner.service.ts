@@ -14,8 +14,8 @@ import { SqlClient } from '../database/sql-client';
 import { BatchProgress, EngineRunOptions, EngineRunResult } from '../archive/engine/engine.types';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
-import { DataSourceRegistry } from '../database/data-source-registry';
-import { ARCHIVE_DB, SOURCE_DB } from '../database/database.constants';
+import { BUILT_IN_SOURCE } from '../connections/connection-names';
+import { DataSourceFactory } from '../connections/data-source-factory';
 import { configuredSecrets, createSecretScrubber } from '../logging/secret-scrubber';
 import { Policy } from '../policy/entities/policy.entity';
 import { PolicyService } from '../policy/policy.service';
@@ -25,7 +25,7 @@ import { RunEvents } from '../runs/run-events';
 import { RunOutcome, RunRecorder } from '../runs/run-recorder';
 import { JobLease } from './entities/job-lease.entity';
 import { HeldLease, JobLeaseService } from './job-lease.service';
-import { JobRequest, leaseNameOf } from './job-request';
+import { JobRequest, leaseNameOf, policyLabelOf } from './job-request';
 import { LeaseKeeper, RunStop } from './lease-keeper';
 import { outcomeOfError, outcomeOfResult, outcomeOfTermination } from './run-outcome';
 import { StallWatchdog } from './stall-watchdog';
@@ -85,7 +85,7 @@ export class JobRunner implements BeforeApplicationShutdown {
     private readonly policies: PolicyService,
     private readonly leases: JobLeaseService,
     private readonly recorder: RunRecorder,
-    private readonly databases: DataSourceRegistry,
+    private readonly databases: DataSourceFactory,
     private readonly archival: ArchivalEngine,
     private readonly purge: PurgeEngine,
     private readonly audit: AuditService,
@@ -188,8 +188,8 @@ export class JobRunner implements BeforeApplicationShutdown {
 
   /** Policy, run record, lease, audit entry — then the job itself in the background. */
   private async prepare(request: JobRequest, observer: RunObserver): Promise<Begun> {
-    const policy = await this.policies.findByTable(request.tableName);
-    const run = await this.recorder.open(request);
+    const policy = await this.policies.findByTable(request.tableName, request.sourceConnection);
+    const run = await this.recorder.open(request, policy);
     const claim = await this.failRunIfThrows(run, request, () => this.leases.acquire(leaseNameOf(request), run.id));
     if (!claim.acquired) {
       return { skipped: true, run: await this.conclude(run, skippedOutcome(request, claim.holder)) };
@@ -295,6 +295,7 @@ export class JobRunner implements BeforeApplicationShutdown {
     }
   }
 
+  /** The engine gets the policy's own connections; one that cannot be opened fails this run only. */
   private runEngine(
     policy: Policy,
     run: JobRun,
@@ -302,8 +303,20 @@ export class JobRunner implements BeforeApplicationShutdown {
     stops: Pick<InFlightRun, 'controller' | 'terminate'>,
     observers: Pick<EngineRunOptions, 'onBatch' | 'onPause'>,
   ): Promise<EngineRunResult> {
-    const source = this.databases.get(SOURCE_DB);
-    const archive = this.databases.get(ARCHIVE_DB);
+    return this.databases.withClients(policy.sourceConnection, policy.archiveConnection, (source, archive) =>
+      this.runEngineOn(source, archive, policy, run, request, stops, observers),
+    );
+  }
+
+  private runEngineOn(
+    source: SqlClient,
+    archive: SqlClient,
+    policy: Policy,
+    run: JobRun,
+    request: JobRequest,
+    stops: Pick<InFlightRun, 'controller' | 'terminate'>,
+    observers: Pick<EngineRunOptions, 'onBatch' | 'onPause'>,
+  ): Promise<EngineRunResult> {
     const options: EngineRunOptions = {
       policy,
       source,
@@ -341,7 +354,10 @@ export class JobRunner implements BeforeApplicationShutdown {
     if (typeof runWindow === 'string') {
       throw new EngineError(`runWindow: ${runWindow}`);
     }
-    const throttle = new ServerThrottle(server, request.job === 'archive' ? this.replicas.ofSource() : [], {
+    // SOURCE_REPLICA_URLS are replicas of the built-in source: a stored source connection has none configured.
+    const replicas =
+      request.job === 'archive' && policy.sourceConnection === BUILT_IN_SOURCE ? this.replicas.ofSource() : [];
+    const throttle = new ServerThrottle(server, replicas, {
       maxReplicaLagSeconds: asked.maxReplicaLagSeconds ?? policy.maxReplicaLagSeconds ?? defaults.maxReplicaLagSeconds,
       maxThreadsRunning: asked.maxThreadsRunning ?? policy.maxThreadsRunning ?? defaults.maxThreadsRunning,
       runWindow,
@@ -351,7 +367,7 @@ export class JobRunner implements BeforeApplicationShutdown {
 
   private async conclude(run: JobRun, outcome: RunOutcome): Promise<JobRun> {
     const safe = { ...outcome, error: outcome.error === null ? null : this.scrub(outcome.error) };
-    const summary = `Run ${run.id} (${run.job} ${run.tableName}, ${run.trigger}) ${safe.status}`;
+    const summary = `Run ${run.id} (${run.job} ${run.sourceConnection}/${run.tableName}, ${run.trigger}) ${safe.status}`;
     switch (safe.status) {
       case 'failed':
         this.logger.warn(`${summary}: ${safe.error}`);
@@ -389,7 +405,14 @@ export class JobRunner implements BeforeApplicationShutdown {
       actor: request.requestedBy ?? 'system',
       action: 'run.start',
       tableName: request.tableName,
-      details: { runId: run.id, job: request.job, trigger: request.trigger, dryRun: Boolean(request.dryRun) },
+      connection: run.sourceConnection,
+      details: {
+        runId: run.id,
+        job: request.job,
+        trigger: request.trigger,
+        dryRun: Boolean(request.dryRun),
+        archiveConnection: run.archiveConnection,
+      },
     });
   }
 
@@ -470,7 +493,7 @@ function sameTickOutcome(request: JobRequest, earlier: JobRun): RunOutcome {
   return {
     status: 'skipped',
     error:
-      `${request.job} of "${request.tableName}" already ran for the tick of ${request.tickAt}: run ${earlier.id} ` +
+      `${request.job} of "${policyLabelOf(request)}" already ran for the tick of ${request.tickAt}: run ${earlier.id} ` +
       `(${earlier.status}), started ${earlier.startedAt.toISOString()} by another instance`,
     rowsArchived: 0,
     rowsPurged: 0,
@@ -486,7 +509,7 @@ function skippedOutcome(request: JobRequest, holder: JobLease | null): RunOutcom
     : 'another process holds its lease';
   return {
     status: 'skipped',
-    error: `${request.job} of "${request.tableName}" is already running: ${by}`,
+    error: `${request.job} of "${policyLabelOf(request)}" is already running: ${by}`,
     rowsArchived: 0,
     rowsPurged: 0,
     batches: 0,

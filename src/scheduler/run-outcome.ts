@@ -1,6 +1,7 @@
 import { QueryFailedError } from 'typeorm';
 import { EngineError } from '../archive/engine/engine-errors';
 import { BatchProgress, EngineRunResult } from '../archive/engine/engine.types';
+import { ConnectionError } from '../connections/connection-errors';
 import { JobKind } from '../runs/entities/job-run.entity';
 import { RunOutcome } from '../runs/run-recorder';
 import { RunStop } from './lease-keeper';
@@ -91,11 +92,12 @@ interface DriverError {
 }
 
 /**
- * A message a DBA can act on: the engine's own explanation, or the database driver's message with
+ * A message a DBA can act on: the engine's own explanation (or the connection's: which one could not
+ * be opened, and why), or the database driver's message with
  * its code (never the statement's bound values, which may be production data).
  */
 export function describeFailure(error: unknown): string {
-  if (error instanceof EngineError) {
+  if (error instanceof EngineError || error instanceof ConnectionError) {
     return error.message;
   }
   const driver = driverErrorOf(error);

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { PolicyService } from '../policy/policy.service';
 import { JobKind, JobRun } from '../runs/entities/job-run.entity';
 import { JobRunner } from './job-runner.service';
+import { policyLabelOf } from './job-request';
 
 /** What one scheduler tick does: run one job on every enabled policy, one after the other. */
 @Injectable()
@@ -15,7 +16,8 @@ export class ScheduledJobs {
 
   /**
    * Runs `job` on each enabled policy in table order and returns the runs. Never throws: a policy
-   * that fails (or cannot even start) is logged and recorded, and the next one runs anyway.
+   * that fails (or cannot even start) is logged and recorded, and the next one runs anyway — a
+   * connection that is down fails its own policies, each with a message naming it, and no other.
    */
   async runAll(job: JobKind): Promise<JobRun[]> {
     if (!this.runner.acceptingJobs) {
@@ -24,24 +26,25 @@ export class ScheduledJobs {
     // Every instance's scheduler fires on the same tick; the tick's time lets the second one see
     // that a policy already ran for it (JobRunner skips it then).
     const tickAt = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
-    let tables: string[];
+    let policies: Array<{ tableName: string; sourceConnection: string }>;
     try {
-      tables = (await this.policies.listEnabled()).map((policy) => policy.tableName);
+      policies = await this.policies.listEnabled();
     } catch (error) {
       this.logger.error(`Scheduled ${job} job could not list the enabled policies: ${(error as Error).message}`);
       return [];
     }
     const runs: JobRun[] = [];
-    for (const tableName of tables) {
+    for (const { tableName, sourceConnection } of policies) {
+      const label = policyLabelOf({ tableName, sourceConnection });
       if (!this.runner.acceptingJobs) {
-        this.logger.log(`Scheduled ${job} job stopped before "${tableName}": the service is shutting down`);
+        this.logger.log(`Scheduled ${job} job stopped before "${label}": the service is shutting down`);
         break;
       }
       try {
-        runs.push(await this.runner.runToCompletion({ tableName, job, trigger: 'schedule', tickAt }));
+        runs.push(await this.runner.runToCompletion({ tableName, sourceConnection, job, trigger: 'schedule', tickAt }));
       } catch (error) {
         // e.g. the policy was deleted since the list was read; the run itself records its own failures.
-        this.logger.error(`Scheduled ${job} of "${tableName}" did not start: ${(error as Error).message}`);
+        this.logger.error(`Scheduled ${job} of "${label}" did not start: ${(error as Error).message}`);
       }
     }
     return runs;

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CONNECTION_NAME_PATTERN, CONNECTION_NAME_RULE } from '../../connections/connection-names';
 
 export const DEFAULT_ARCHIVE_PAGE = 100;
 export const MAX_ARCHIVE_PAGE = 1000;
@@ -28,4 +29,13 @@ export class ArchiveQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date, e.g. 2024-02-01 or 2024-02-01T00:00:00Z' })
   to?: string;
+
+  /**
+   * The source connection the table was archived from, when tables of that name are archived from
+   * several. Without it: the policy on the built-in `source`, else the table's only policy.
+   * @example shop_eu
+   */
+  @IsOptional()
+  @Matches(CONNECTION_NAME_PATTERN, { message: CONNECTION_NAME_RULE })
+  connection?: string;
 }

@@ -23,6 +23,12 @@ export class AuditQueryDto {
   @Length(1, 64)
   tableName?: string;
 
+  /** Only entries about this connection (e.g. `source`, or a stored connection's name). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  connection?: string;
+
   /**
    * How many entries to return, newest first (1–1000, default 100).
    * @example 100

@@ -26,6 +26,10 @@ export class AuditEntry {
   @Column({ name: 'table_name', type: 'varchar', length: 64, nullable: true })
   tableName: string | null;
 
+  /** The connection acted on: a policy's source connection, the one read from, or the one changed. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  connection: string | null;
+
   @Column({ name: 'row_count', type: 'int', nullable: true })
   rowCount: number | null;
 

@@ -18,6 +18,10 @@ export class ArchiveTablePreviewDto {
 
 export class PolicyPreviewDto {
   tableName: string;
+  /** The connection the rows are read from. */
+  sourceConnection: string;
+  /** The connection they would be archived to (and purged from). */
+  archiveConnection: string;
   /** Rows with dateColumn before this instant (UTC) are archived. */
   archiveCutoff: string;
   /** Archived rows with dateColumn before this instant (UTC) are purged. */

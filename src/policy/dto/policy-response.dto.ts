@@ -11,6 +11,10 @@ export class CriterionResponseDto {
 export class PolicyResponseDto {
   id: number;
   tableName: string;
+  /** The connection whose table this is (`source`: the built-in one). */
+  sourceConnection: string;
+  /** The connection archived rows go to (`archive`: the built-in one). */
+  archiveConnection: string;
   dateColumn: string;
   archiveAfterDays: number;
   deleteAfterDays: number;
@@ -33,6 +37,8 @@ export class PolicyResponseDto {
     return {
       id: policy.id,
       tableName: policy.tableName,
+      sourceConnection: policy.sourceConnection,
+      archiveConnection: policy.archiveConnection,
       dateColumn: policy.dateColumn,
       archiveAfterDays: policy.archiveAfterDays,
       deleteAfterDays: policy.deleteAfterDays,

@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { RUN_WINDOW_PATTERN } from '../../archive/engine/run-window';
+import { CONNECTION_NAME_PATTERN, CONNECTION_NAME_RULE } from '../../connections/connection-names';
 import { CRITERION_OPERATORS, type CriterionOperator } from '../criteria';
 
 export class CriterionDto {
@@ -98,4 +99,20 @@ export class UpsertPolicyDto {
   @IsString()
   @Matches(RUN_WINDOW_PATTERN, { message: 'runWindow must look like 01:00-05:00 (HH:MM-HH:MM, UTC)' })
   runWindow?: string | null;
+
+  /**
+   * The connection whose table this is (default `source`, the built-in SOURCE_DB_URL). A policy is
+   * unique per (sourceConnection, tableName): posting the same pair again updates it.
+   */
+  @IsOptional()
+  @Matches(CONNECTION_NAME_PATTERN, { message: `sourceConnection: ${CONNECTION_NAME_RULE}` })
+  sourceConnection?: string;
+
+  /**
+   * The connection archived rows go to (default: the policy's current one, else `archive`, the
+   * built-in ARCHIVE_DB_URL). Must use the same engine as the source connection.
+   */
+  @IsOptional()
+  @Matches(CONNECTION_NAME_PATTERN, { message: `archiveConnection: ${CONNECTION_NAME_RULE}` })
+  archiveConnection?: string;
 }

@@ -1,14 +1,24 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { jsonText } from '../../database/column-transformers';
 import { Criterion } from '../criteria';
 
+/** How one table of one source connection is archived; unique per (source connection, table). */
 @Entity({ name: 'policies' })
+@Index('uq_policies_connection_table', ['sourceConnection', 'tableName'], { unique: true })
 export class Policy {
   @PrimaryGeneratedColumn()
   id: number;
 
-  @Column({ name: 'table_name', type: 'varchar', length: 64, unique: true })
+  @Column({ name: 'table_name', type: 'varchar', length: 64 })
   tableName: string;
+
+  /** The connection whose table this is (`source`: the built-in SOURCE_DB_URL). */
+  @Column({ name: 'source_connection', type: 'varchar', length: 64, default: 'source' })
+  sourceConnection: string;
+
+  /** The connection that receives its rows (`archive`: the built-in ARCHIVE_DB_URL). */
+  @Column({ name: 'archive_connection', type: 'varchar', length: 64, default: 'archive' })
+  archiveConnection: string;
 
   @Column({ name: 'date_column', type: 'varchar', length: 64 })
   dateColumn: string;

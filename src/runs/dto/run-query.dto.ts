@@ -22,6 +22,12 @@ export class RunQueryDto {
   @IsIn(RUN_STATUSES, { message: `status must be one of: ${RUN_STATUSES.join(', ')}` })
   status?: RunStatus;
 
+  /** Only runs of policies on this source connection (e.g. `source`, the built-in one). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  connection?: string;
+
   /** Only runs started this way (an addition to the contract). */
   @IsOptional()
   @IsIn(RUN_TRIGGERS, { message: `trigger must be one of: ${RUN_TRIGGERS.join(', ')}` })

@@ -16,6 +16,10 @@ export class RunDto {
   job: JobKind;
   /** Source table of the policy. */
   tableName: string;
+  /** The policy's source connection (`source`: the built-in one). */
+  sourceConnection: string;
+  /** The archive connection the run wrote to or purged from. */
+  archiveConnection: string;
   /** `running` until it ends; `skipped` when the same job already ran on this table. */
   @ApiProperty({ enum: RUN_STATUSES })
   status: RunStatus;
@@ -49,6 +53,8 @@ export class RunDto {
       id: run.id,
       job: run.job,
       tableName: run.tableName,
+      sourceConnection: run.sourceConnection,
+      archiveConnection: run.archiveConnection,
       status: run.status,
       trigger: run.trigger,
       startedAt: run.startedAt.toISOString(),

@@ -22,6 +22,14 @@ export class JobRun {
   @Column({ name: 'table_name', type: 'varchar', length: 64 })
   tableName: string;
 
+  /** The policy's source connection (`source` for the built-in one). */
+  @Column({ name: 'source_connection', type: 'varchar', length: 64, default: 'source' })
+  sourceConnection: string;
+
+  /** The policy's archive connection at the time of the run. */
+  @Column({ name: 'archive_connection', type: 'varchar', length: 64, default: 'archive' })
+  archiveConnection: string;
+
   @Column({ type: 'varchar', length: 16 })
   status: RunStatus;
 
