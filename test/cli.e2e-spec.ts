@@ -50,7 +50,19 @@ describe('CLI without a database', () => {
   it('--help lists every command and the exit codes', async () => {
     const result = await cli.run(['--help'], { env });
     expect(result).toMatchObject({ code: 0 });
-    for (const command of ['user:create-admin', 'user:grant', 'policy:list', 'archive:run', 'purge:run', 'migrate']) {
+    for (const command of [
+      'user:create-admin',
+      'user:grant',
+      'policy:list',
+      'archive:run',
+      'purge:run',
+      'migrate',
+      'connection:add',
+      'connection:list',
+      'connection:test',
+      'connection:remove',
+      'keys:rotate',
+    ]) {
       expect(result.stdout).toContain(command);
     }
     expect(result.stdout).toContain('Exit codes');
@@ -226,9 +238,21 @@ describeEachEngine('CLI commands', (engine) => {
         'CRITERIA',
         'BATCH SIZE',
         'ENABLED',
+        'SOURCE',
+        'ARCHIVE',
       ]);
       const row = rows.find((line) => line.startsWith('cli_listed '));
-      expect(row?.split(/\s{2,}/)).toEqual(['cli_listed', 'created_at', '30 days', '50 days', '1', '250', 'yes']);
+      expect(row?.split(/\s{2,}/)).toEqual([
+        'cli_listed',
+        'created_at',
+        '30 days',
+        '50 days',
+        '1',
+        '250',
+        'yes',
+        'source',
+        'archive',
+      ]);
     });
 
     it('archive:run --lanes 2 moves the same rows, two key ranges at once where the server allows', async () => {

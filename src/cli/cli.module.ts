@@ -4,8 +4,13 @@ import { ConfigModule } from '../config/config.module';
 import { CliProgram } from './cli-program';
 import { CliServices } from './cli-services';
 import { ArchiveRunCommand } from './commands/archive-run.command';
+import { ConnectionAddCommand } from './commands/connection-add.command';
+import { ConnectionListCommand } from './commands/connection-list.command';
+import { ConnectionRemoveCommand } from './commands/connection-remove.command';
+import { ConnectionTestCommand } from './commands/connection-test.command';
 import { CreateAdminCommand } from './commands/create-admin.command';
 import { GrantCommand } from './commands/grant.command';
+import { KeysRotateCommand } from './commands/keys-rotate.command';
 import { MigrateCommand } from './commands/migrate.command';
 import { PolicyListCommand } from './commands/policy-list.command';
 import { PurgeRunCommand } from './commands/purge-run.command';
@@ -17,6 +22,11 @@ const COMMANDS = [
   ArchiveRunCommand,
   PurgeRunCommand,
   MigrateCommand,
+  ConnectionAddCommand,
+  ConnectionListCommand,
+  ConnectionTestCommand,
+  ConnectionRemoveCommand,
+  KeysRotateCommand,
 ];
 
 /**

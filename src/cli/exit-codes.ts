@@ -1,4 +1,5 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import { ConnectionError } from '../connections/connection-errors';
 
 /** Exit codes of every command; scripts and cron wrappers branch on these. */
 export const EXIT = {
@@ -51,9 +52,9 @@ export function isCommanderExit(error: unknown): error is CommanderExit {
 }
 
 /**
- * The exit code for an error a command threw. The services speak HTTP exceptions: a 400 or 404
- * means the caller named something wrong (a password too short, no policy for that table, no such
- * user), anything else is a failure.
+ * The exit code for an error a command threw. The services speak HTTP exceptions and connection
+ * errors: a 400 or 404 (or an invalid or unknown connection) means the caller named something wrong
+ * (a password too short, no policy for that table, no such user), anything else is a failure.
  */
 export function exitCodeOf(error: unknown): number {
   if (isCommanderExit(error)) {
@@ -61,6 +62,11 @@ export function exitCodeOf(error: unknown): number {
   }
   if (error instanceof CliUsageError || error instanceof BadRequestException || error instanceof NotFoundException) {
     return EXIT.usage;
+  }
+  if (error instanceof ConnectionError) {
+    // Naming a connection that does not exist, or describing one wrongly, is bad usage; a
+    // connection in use, down, or a key problem is a failure.
+    return error.kind === 'invalid' || error.kind === 'not-found' ? EXIT.usage : EXIT.failed;
   }
   return EXIT.failed;
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { readSecret } from './secret-input';
+import { readSecret, readSecrets } from './secret-input';
 
 class FakeInput extends EventEmitter {
   rawMode: boolean[] = [];
@@ -58,5 +58,35 @@ describe('readSecret', () => {
     await expect(reading).resolves.toBe('secret-1');
     expect(written.join('')).toBe('Password: \n');
     expect(input.rawMode).toEqual([true, false]);
+  });
+});
+
+describe('readSecrets', () => {
+  const output = { write: () => undefined };
+
+  it('takes one line of a piped stdin per secret, in order', async () => {
+    const input = new FakeInput(false);
+    const reading = readSecrets(['Old key: ', 'New key: '], input, output);
+    input.emit('data', 'old-key\nnew-');
+    input.emit('data', 'key\r\nrest\n');
+    await expect(reading).resolves.toEqual(['old-key', 'new-key']);
+    expect(input.paused).toBe(true);
+  });
+
+  it('refuses a stdin with fewer lines than secrets, naming what was expected', async () => {
+    const input = new FakeInput(false);
+    const reading = readSecrets(['Old key: ', 'New key: '], input, output);
+    input.emit('data', 'only-one\n');
+    input.emit('end');
+    await expect(reading).rejects.toThrow('expected 2 lines on stdin: Old key, New key');
+  });
+
+  it('prompts for each secret on a terminal', async () => {
+    const input = new FakeInput(true);
+    const reading = readSecrets(['Old key: ', 'New key: '], input, output);
+    input.emit('data', 'first\r');
+    await new Promise((resolve) => setImmediate(resolve));
+    input.emit('data', 'second\r');
+    await expect(reading).resolves.toEqual(['first', 'second']);
   });
 });

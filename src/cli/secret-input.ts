@@ -27,11 +27,41 @@ export async function readSecret(
   return secret;
 }
 
+/**
+ * Several secrets without echo, one per prompt: on a terminal each is prompted for; otherwise they
+ * are the first lines of stdin, in order (`printf '%s\n%s\n' "$OLD" "$NEW" | …`).
+ */
+export async function readSecrets(
+  prompts: readonly string[],
+  input: SecretSource = process.stdin,
+  promptOutput: { write(text: string): unknown } = process.stderr,
+): Promise<string[]> {
+  const secrets: Array<string | null> = [];
+  if (input.isTTY && input.setRawMode) {
+    for (const prompt of prompts) {
+      secrets.push(await readKeystrokes(prompt, input, promptOutput));
+    }
+  } else {
+    secrets.push(...(await readLines(input, prompts.length)));
+  }
+  if (secrets.length < prompts.length || secrets.some((secret) => secret === null || secret === '')) {
+    throw new CliUsageError(
+      `expected ${prompts.length} lines on stdin: ${prompts.map((p) => p.replace(/:\s*$/, '')).join(', ')}`,
+    );
+  }
+  return secrets as string[];
+}
+
 /** The first line of a non-terminal stdin; null when it ends without any text. */
-function readFirstLine(input: SecretSource): Promise<string | null> {
+async function readFirstLine(input: SecretSource): Promise<string | null> {
+  return (await readLines(input, 1))[0] ?? null;
+}
+
+/** The first `count` lines of a non-terminal stdin (fewer when it ends first; a last line without newline counts). */
+function readLines(input: SecretSource, count: number): Promise<Array<string | null>> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const done = (value: string | null) => {
+    const done = (value: Array<string | null>) => {
       input.removeListener('data', onData);
       input.removeListener('end', onEnd);
       input.removeListener('error', onError);
@@ -41,12 +71,20 @@ function readFirstLine(input: SecretSource): Promise<string | null> {
     };
     const onData = (chunk: string) => {
       text += chunk;
-      const newline = text.indexOf('\n');
-      if (newline !== -1) {
-        done(text.slice(0, newline).replace(/\r$/, ''));
+      const lines = text.split('\n');
+      if (lines.length > count) {
+        done(lines.slice(0, count).map((line) => line.replace(/\r$/, '')));
       }
     };
-    const onEnd = () => done(text === '' ? null : text.replace(/\r$/, ''));
+    const onEnd = () =>
+      done(
+        text === ''
+          ? [null]
+          : text
+              .split('\n')
+              .slice(0, count)
+              .map((line) => line.replace(/\r$/, '')),
+      );
     const onError = (error: Error) => {
       input.pause();
       reject(error);

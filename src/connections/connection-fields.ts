@@ -243,7 +243,7 @@ function integerProblem(value: unknown, min: number, max: number): string | null
 }
 
 /** URL query values are text; numbers and booleans are given their type so that the same rules apply. */
-function optionValueOf(value: string): unknown {
+export function optionValueOf(value: string): unknown {
   if (/^\d+$/.test(value)) {
     return Number(value);
   }

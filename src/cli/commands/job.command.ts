@@ -6,7 +6,9 @@ import { Policy } from '../../policy/entities/policy.entity';
 import { PolicyPreviewService } from '../../policy/policy-preview.service';
 import { PolicyService } from '../../policy/policy.service';
 import { JobKind, JobRun } from '../../runs/entities/job-run.entity';
+import { policyLabelOf } from '../../scheduler/job-request';
 import { JobRunner } from '../../scheduler/job-runner.service';
+import { CONNECTION_NAME_PATTERN, CONNECTION_NAME_RULE } from '../../connections/connection-names';
 import { CliServices } from '../cli-services';
 import { CliUsageError, EXIT, messageOf } from '../exit-codes';
 import { printLine, printProblem } from '../output';
@@ -15,6 +17,7 @@ import { describeOutcome, describePlan } from '../run-report';
 import { StopSignals } from '../stop-signals';
 
 export interface JobCommandOptions {
+  connection?: string;
   dryRun?: boolean;
   batchSize?: number;
   maxRuntime?: number;
@@ -66,13 +69,14 @@ export abstract class JobCommand extends CommandRunner {
   private async runJob(tableName: string, options: JobCommandOptions, signals: StopSignals): Promise<number> {
     const policies = await this.services.get(PolicyService);
     const runner = await this.services.get(JobRunner);
-    const policy = await policies.findByTable(tableName);
+    const policy = await policies.findByTable(tableName, options.connection);
     const batchSize = options.batchSize ?? policies.batchSizeOf(policy);
     const total = await this.announce(policy, batchSize, Boolean(options.dryRun));
-    const progress = new ProgressReporter(process.stdout, `${this.job} ${tableName}`, total);
+    const progress = new ProgressReporter(process.stdout, `${this.job} ${policyLabelOf(policy)}`, total);
     const run = await runner.runToCompletion(
       {
         tableName,
+        sourceConnection: policy.sourceConnection,
         job: this.job,
         trigger: 'cli',
         requestedBy: 'cli',
@@ -108,7 +112,7 @@ export abstract class JobCommand extends CommandRunner {
       printLine(
         describePlan({
           job: this.job,
-          tableName: policy.tableName,
+          tableName: policyLabelOf(policy),
           dateColumn: policy.dateColumn,
           cutoff: archiving ? preview.archiveCutoff : preview.purgeCutoff,
           days: archiving ? policy.archiveAfterDays : policy.deleteAfterDays,
@@ -124,6 +128,17 @@ export abstract class JobCommand extends CommandRunner {
       printProblem(`warning: could not preview the ${this.job}: ${messageOf(error)}`);
       return null;
     }
+  }
+
+  @Option({
+    flags: '--connection <name>',
+    description: "the policy's source connection (default: source, the built-in one)",
+  })
+  parseConnection(value: string): string {
+    if (!CONNECTION_NAME_PATTERN.test(value)) {
+      throw new CliUsageError(`--connection: ${CONNECTION_NAME_RULE} (got "${value}")`);
+    }
+    return value;
   }
 
   @Option({ flags: '--dry-run', description: 'count what would happen and change nothing (the run is recorded)' })

@@ -17,7 +17,18 @@ export class PolicyListCommand extends CommandRunner {
       printLine('no policies yet: create one with POST /api/v1/policies');
       return;
     }
-    const header = ['TABLE', 'DATE COLUMN', 'ARCHIVE AFTER', 'DELETE AFTER', 'CRITERIA', 'BATCH SIZE', 'ENABLED'];
+    // The connections come last, so that scripts cutting the earlier columns keep working.
+    const header = [
+      'TABLE',
+      'DATE COLUMN',
+      'ARCHIVE AFTER',
+      'DELETE AFTER',
+      'CRITERIA',
+      'BATCH SIZE',
+      'ENABLED',
+      'SOURCE',
+      'ARCHIVE',
+    ];
     const rows = policies.map((policy) => [
       policy.tableName,
       policy.dateColumn,
@@ -26,6 +37,8 @@ export class PolicyListCommand extends CommandRunner {
       String(policy.criteria.length),
       policy.batchSize === null ? `${policyService.batchSizeOf(policy)} (default)` : String(policy.batchSize),
       policy.enabled ? 'yes' : 'no',
+      policy.sourceConnection,
+      policy.archiveConnection,
     ]);
     printLine(textTable(header, rows));
   }
