@@ -52,6 +52,8 @@ describeEachEngine('manual runs and the runs API', (engine) => {
         id: runId,
         job: 'archive',
         tableName: 'orders',
+        sourceConnection: 'source',
+        archiveConnection: 'archive',
         status: 'succeeded',
         trigger: 'api',
         startedAt: expect.any(String),

@@ -224,7 +224,8 @@ export class ConnectionsService {
       updatedAt: connection.updatedAt?.toISOString() ?? null,
       usedBy: policies
         .filter((policy) => policy.sourceConnection === connection.name || policy.archiveConnection === connection.name)
-        .map(policyLabel),
+        .map(policyLabel)
+        .sort(),
       poolOpen: connection.builtIn || this.factory.openClient(connection.name) !== null,
     };
   }

@@ -406,13 +406,7 @@ export class JobRunner implements BeforeApplicationShutdown {
       action: 'run.start',
       tableName: request.tableName,
       connection: run.sourceConnection,
-      details: {
-        runId: run.id,
-        job: request.job,
-        trigger: request.trigger,
-        dryRun: Boolean(request.dryRun),
-        archiveConnection: run.archiveConnection,
-      },
+      details: { runId: run.id, job: request.job, trigger: request.trigger, dryRun: Boolean(request.dryRun) },
     });
   }
 
