@@ -52,7 +52,13 @@ describe('SecretCipher', () => {
 describe('PlainSecret', () => {
   it('never prints its value, however it is logged', () => {
     const secret = new PlainSecret('hunter2-hunter2');
-    const printed = [String(secret), 'x'.concat(String(secret)), JSON.stringify({ secret }), inspect(secret), inspect({ secret })];
+    const printed = [
+      String(secret),
+      'x'.concat(String(secret)),
+      JSON.stringify({ secret }),
+      inspect(secret),
+      inspect({ secret }),
+    ];
     for (const text of printed) {
       expect(text).not.toContain('hunter2');
     }
