@@ -3,6 +3,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { loadConfigOrExit } from './config/load-config-or-exit';
+import { EncryptionKeyError } from './connections/connection-errors';
 
 /** Beyond SHUTDOWN_GRACE_SECONDS, how long shutdown may take before the process exits regardless. */
 const FORCED_EXIT_MARGIN_MS = 4_500;
@@ -38,4 +39,11 @@ function forceExitAfterShutdownDeadline(graceSeconds: number, log: (message: str
   }
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  // The key check names the variable to fix: said like a bad configuration, without a stack.
+  if (error instanceof EncryptionKeyError) {
+    process.stderr.write(`DAS cannot start. ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+});
