@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { CONTROL_DB } from '../src/database/database.constants';
 import { JobLease } from '../src/scheduler/entities/job-lease.entity';
@@ -438,5 +441,150 @@ describeEachEngine('CLI commands', (engine) => {
         }
       }
     });
+  });
+});
+
+describe('CLI connections', () => {
+  const encryptionKey = randomBytes(32).toString('base64');
+  let databases: TestDatabases;
+  let app: TestApp;
+  let admin: Caller;
+  const runCli = (args: string[], options: CliRunOptions = {}) =>
+    cli.run(args, { ...options, env: { ...databases.env, ENCRYPTION_KEY: encryptionKey, ...options.env } });
+
+  beforeAll(async () => {
+    databases = await createTestDatabases('sqlite');
+    app = await startTestApp(databases, { ENCRYPTION_KEY: encryptionKey });
+    admin = caller(app, await app.adminToken());
+    // A second SQLite source with a table of its own.
+    const side = new Database(join(databases.baseDir, 'side.sqlite'));
+    side.exec(
+      'CREATE TABLE side_orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, note TEXT, created_at DATETIME)',
+    );
+    const insert = side.prepare('INSERT INTO side_orders VALUES (?, ?, ?, ?)');
+    for (let id = 1; id <= 10; id++) {
+      insert.run(id, id, `side ${id}`, daysAgo(id <= 8 ? 60 : 5));
+    }
+    side.close();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await databases?.drop();
+  });
+
+  it('connection:add refuses a password on the command line, without repeating it', async () => {
+    const result = await runCli([
+      'connection:add',
+      'shop',
+      '--role',
+      'source',
+      '--url',
+      'mysql://das:Argv-Pw-77@db.internal/shop',
+    ]);
+    expect(result).toMatchObject({ code: 2 });
+    expect(result.stderr).toMatch(/^error: the URL holds a password: leave it out of the command line/m);
+    expect(result.stdout + result.stderr).not.toContain('Argv-Pw-77');
+    expect((await admin.get('/api/v1/connections/shop')).status).toBe(404);
+  });
+
+  it('connection:add reads the password from stdin (or CONNECTION_PASSWORD) and stores it encrypted', async () => {
+    const fromStdin = await runCli(
+      ['connection:add', 'shop', '--role', 'source', '--url', 'mysql://das@db.internal:3306/shop'],
+      {
+        input: 'Stdin-Pw-88\n',
+      },
+    );
+    expect(fromStdin).toMatchObject({ code: 0 });
+    expect(fromStdin.stdout).toContain(
+      'added source connection "shop" (db.internal:3306/shop, password stored encrypted)',
+    );
+    const fromEnv = await runCli(
+      [
+        'connection:add',
+        'vault',
+        '--role',
+        'archive',
+        '--engine',
+        'mariadb',
+        '--host',
+        'vault.internal',
+        '--database',
+        'archive',
+        '--user',
+        'das',
+        '--option',
+        'connectionLimit=2',
+      ],
+      { env: { CONNECTION_PASSWORD: 'Env-Pw-99' } },
+    );
+    expect(fromEnv).toMatchObject({ code: 0 });
+    expect((await admin.get('/api/v1/connections/vault')).body).toMatchObject({
+      hasPassword: true,
+      options: { connectionLimit: 2 },
+    });
+    const [row] = await databases.control<{ password_encrypted: string }>(
+      "SELECT password_encrypted FROM connections WHERE name = 'shop'",
+    );
+    expect(row.password_encrypted).toMatch(/^v1\./);
+    const output = [fromStdin, fromEnv].map((result) => result.stdout + result.stderr).join('');
+    expect(output).not.toMatch(/Stdin-Pw-88|Env-Pw-99/);
+    expect(row.password_encrypted).not.toMatch(/Stdin-Pw-88/);
+  });
+
+  it('archive:run --connection runs the policy of another connection; connection:list and connection:test show them', async () => {
+    const added = await runCli(['connection:add', 'side', '--role', 'source', '--url', 'sqlite:side.sqlite'], {
+      cwd: databases.baseDir,
+    });
+    expect(added).toMatchObject({ code: 0 });
+    await savePolicy(admin, 'side_orders', { sourceConnection: 'side' });
+
+    const run = await runCli(['archive:run', 'side_orders', '--connection', 'side']);
+    expect(run).toMatchObject({ code: 0 });
+    expect(run.stdout).toMatch(/archive "side\/side_orders": 8 rows/);
+    expect(await getRun(admin, runIdIn(run))).toMatchObject({
+      status: 'succeeded',
+      rowsArchived: 8,
+      sourceConnection: 'side',
+    });
+    expect(await rowCount(databases, 'archive', 'side_orders')).toBe(8);
+
+    const listed = await runCli(['connection:list']);
+    expect(listed).toMatchObject({ code: 0 });
+    const rows = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s{2,}/));
+    expect(rows[0]).toEqual(['NAME', 'ROLE', 'ENGINE', 'WHERE', 'USER', 'PASSWORD', 'BUILT-IN', 'USED BY']);
+    expect(rows.find((cells) => cells[0] === 'side')).toEqual([
+      'side',
+      'source',
+      'sqlite',
+      join(databases.baseDir, 'side.sqlite'),
+      '-',
+      'none',
+      'no',
+      'side/side_orders',
+    ]);
+    expect(rows.find((cells) => cells[0] === 'shop')?.slice(5, 7)).toEqual(['stored', 'no']);
+
+    const ok = await runCli(['connection:test', 'side']);
+    expect(ok).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('connection "side" works as a source connection'),
+    });
+    const unreachable = await runCli(['connection:test', 'shop']);
+    expect(unreachable).toMatchObject({ code: 1 });
+    expect(unreachable.stdout).toMatch(/^FAIL {2}dns/m);
+    expect(unreachable.stdout + unreachable.stderr).not.toContain('Stdin-Pw-88');
+  });
+
+  it('connection:remove refuses a connection in use, naming its policies, and removes an unused one', async () => {
+    const inUse = await runCli(['connection:remove', 'side']);
+    expect(inUse).toMatchObject({ code: 1 });
+    expect(inUse.stderr).toContain('error: connection "side" is used by 1 policy: side/side_orders');
+    const removed = await runCli(['connection:remove', 'shop']);
+    expect(removed).toMatchObject({ code: 0, stdout: 'removed connection "shop"\n' });
+    expect(await runCli(['connection:remove', 'shop'])).toMatchObject({ code: 2 });
   });
 });
