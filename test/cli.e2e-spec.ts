@@ -241,21 +241,9 @@ describeEachEngine('CLI commands', (engine) => {
         'CRITERIA',
         'BATCH SIZE',
         'ENABLED',
-        'SOURCE',
-        'ARCHIVE',
       ]);
       const row = rows.find((line) => line.startsWith('cli_listed '));
-      expect(row?.split(/\s{2,}/)).toEqual([
-        'cli_listed',
-        'created_at',
-        '30 days',
-        '50 days',
-        '1',
-        '250',
-        'yes',
-        'source',
-        'archive',
-      ]);
+      expect(row?.split(/\s{2,}/)).toEqual(['cli_listed', 'created_at', '30 days', '50 days', '1', '250', 'yes']);
     });
 
     it('archive:run --lanes 2 moves the same rows, two key ranges at once where the server allows', async () => {
@@ -567,6 +555,15 @@ describe('CLI connections', () => {
       'side/side_orders',
     ]);
     expect(rows.find((cells) => cells[0] === 'shop')?.slice(5, 7)).toEqual(['stored', 'no']);
+
+    const policies = await runCli(['policy:list']);
+    expect(
+      policies.stdout
+        .split('\n')[0]
+        .split(/\s{2,}/)
+        .slice(-2),
+    ).toEqual(['SOURCE', 'ARCHIVE']);
+    expect(policies.stdout).toMatch(/^side_orders\s.*\syes\s+side\s+archive$/m);
 
     const ok = await runCli(['connection:test', 'side']);
     expect(ok).toMatchObject({

@@ -70,10 +70,11 @@ async function testMysql(
     record('dns', true, `${settings.host} is an IP address: nothing to look up`);
   } else {
     try {
+      const dnsTimeout = remaining();
       const { address } = await withTimeout(
         lookup(settings.host),
-        remaining(),
-        `no answer within ${remaining() / 1000} s`,
+        dnsTimeout,
+        `no answer within ${dnsTimeout / 1000} s`,
       );
       record('dns', true, `${settings.host} resolves to ${address}`);
     } catch (error) {

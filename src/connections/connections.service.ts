@@ -61,15 +61,10 @@ export class ConnectionsService {
     try {
       await this.stored.manager.transaction(async (manager) => {
         const repository = manager.getRepository(StoredConnection);
-        await repository.insert({
-          name,
-          ...this.columnsOf(name, fields, null),
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-        });
+        const columns = this.columnsOf(name, fields, null);
+        await repository.insert({ name, ...columns, version: 1, createdAt: now, updatedAt: now });
         await this.audit.record(
-          { actor, action: 'connection.create', connection: name, details: auditDetails(fields) },
+          { actor, action: 'connection.create', connection: name, details: auditDetails(columns, fields) },
           manager,
         );
       });
@@ -106,7 +101,11 @@ export class ConnectionsService {
           actor,
           action: 'connection.update',
           connection: name,
-          details: { ...auditDetails(fields), changed: changedFields(current, columns), version: current.version + 1 },
+          details: {
+            ...auditDetails(columns, fields),
+            changed: changedFields(current, columns),
+            version: current.version + 1,
+          },
         },
         manager,
       );
@@ -243,23 +242,19 @@ export function policyLabel(policy: Pick<Policy, 'sourceConnection' | 'tableName
   return `${policy.sourceConnection}/${policy.tableName}`;
 }
 
-/** What the audit trail keeps of a connection: where it points, never its password. */
-function auditDetails(fields: ConnectionFields): Record<string, unknown> {
+/** Where a connection points: what the audit trail keeps of it, and compares between versions. */
+const LOCATION_FIELDS = ['role', 'engine', 'host', 'port', 'database', 'username'] as const;
+
+/** What the audit trail keeps of a connection: where it points, and whether a password was given — never the password. */
+function auditDetails(columns: StoredColumns, fields: ConnectionFields): Record<string, unknown> {
   return {
-    role: fields.role,
-    engine: fields.engine,
-    host: fields.host,
-    port: fields.port,
-    database: fields.database,
-    user: fields.username,
+    ...Object.fromEntries(LOCATION_FIELDS.map((field) => [field, columns[field]])),
     passwordChanged: fields.password !== undefined,
   };
 }
 
 function changedFields(current: StoredConnection, next: StoredColumns): string[] {
-  const changed: string[] = (['role', 'engine', 'host', 'port', 'database', 'username'] as const).filter(
-    (field) => current[field] !== next[field],
-  );
+  const changed: string[] = LOCATION_FIELDS.filter((field) => current[field] !== next[field]);
   if (current.passwordEncrypted !== next.passwordEncrypted) {
     changed.push('password');
   }

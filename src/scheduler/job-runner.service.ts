@@ -367,7 +367,7 @@ export class JobRunner implements BeforeApplicationShutdown {
 
   private async conclude(run: JobRun, outcome: RunOutcome): Promise<JobRun> {
     const safe = { ...outcome, error: outcome.error === null ? null : this.scrub(outcome.error) };
-    const summary = `Run ${run.id} (${run.job} ${run.sourceConnection}/${run.tableName}, ${run.trigger}) ${safe.status}`;
+    const summary = `Run ${run.id} (${run.job} ${policyLabelOf(run)}, ${run.trigger}) ${safe.status}`;
     switch (safe.status) {
       case 'failed':
         this.logger.warn(`${summary}: ${safe.error}`);

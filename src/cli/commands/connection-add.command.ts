@@ -1,6 +1,6 @@
 import { Command, CommandRunner, Help, Option } from 'nest-commander';
 import { AppConfig } from '../../config/app-config';
-import { optionValueOf } from '../../connections/connection-fields';
+import { ConnectionInput, optionValueOf } from '../../connections/connection-fields';
 import { ConnectionsService } from '../../connections/connections.service';
 import { CliServices } from '../cli-services';
 import { CliUsageError } from '../exit-codes';
@@ -8,14 +8,8 @@ import { printLine } from '../output';
 import { readSecret } from '../secret-input';
 import { describeWhere } from './connection-list.command';
 
-interface ConnectionAddOptions {
-  role?: string;
-  url?: string;
-  engine?: string;
-  host?: string;
-  port?: number;
-  database?: string;
-  user?: string;
+/** The connection's parts as options; its password never is one. */
+interface ConnectionAddOptions extends Omit<ConnectionInput, 'password' | 'options'> {
   option?: Record<string, unknown>;
   /** false with --no-password. */
   password?: boolean;
@@ -55,19 +49,10 @@ export class ConnectionAddCommand extends CommandRunner {
       password = this.config.connectionPassword ?? (await readSecret(`Password of connection "${name}": `));
     }
     const connections = await this.services.get(ConnectionsService);
+    const { role, url, engine, host, port, database, user, option } = options;
     const added = await connections.create(
       name,
-      {
-        role: options.role,
-        url: options.url,
-        engine: options.engine,
-        host: options.host,
-        port: options.port,
-        database: options.database,
-        user: options.user,
-        password,
-        options: options.option,
-      },
+      { role, url, engine, host, port, database, user, password, options: option },
       'cli',
     );
     printLine(
