@@ -223,28 +223,21 @@ describeMariaDb('several databases [mariadb]', () => {
       url: `sqlite:${databases.baseDir}/local.sqlite`,
     });
     const body = { tableName: 'orders', dateColumn: 'created_at', archiveAfterDays: 30, deleteAfterDays: 50 };
-    const mixed = await admin.post('/api/v1/policies', {
-      ...body,
-      sourceConnection: 'shop_b',
-      archiveConnection: 'local_file',
-    });
-    expect(mixed.status).toBe(400);
-    expect(mixed.body.message).toEqual([
-      'source and archive connections must use the same engine ("shop_b" is mysql, "local_file" is sqlite)',
-    ]);
-    const swapped = await admin.post('/api/v1/policies', {
-      ...body,
-      sourceConnection: 'vault_b',
-      archiveConnection: 'shop_b',
-    });
-    expect(swapped.status).toBe(400);
-    expect(swapped.body.message).toEqual([
-      'sourceConnection: "vault_b" is an archive connection',
-      'archiveConnection: "shop_b" is a source connection',
-    ]);
-    const unknown = await admin.post('/api/v1/policies', { ...body, sourceConnection: 'nowhere' });
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.message).toEqual(['sourceConnection: no connection named "nowhere"']);
+    const refusals: Array<[Record<string, string>, string[]]> = [
+      [
+        { sourceConnection: 'shop_b', archiveConnection: 'local_file' },
+        ['source and archive connections must use the same engine ("shop_b" is mysql, "local_file" is sqlite)'],
+      ],
+      [
+        { sourceConnection: 'vault_b', archiveConnection: 'shop_b' },
+        ['sourceConnection: "vault_b" is an archive connection', 'archiveConnection: "shop_b" is a source connection'],
+      ],
+      [{ sourceConnection: 'nowhere' }, ['sourceConnection: no connection named "nowhere"']],
+    ];
+    for (const [connections, message] of refusals) {
+      const response = await admin.post('/api/v1/policies', { ...body, ...connections });
+      expect({ status: response.status, message: response.body.message }).toEqual({ status: 400, message });
+    }
     // Nothing was saved by the refused attempts.
     expect(((await admin.get('/api/v1/policies')).body as unknown[]).length).toBe(4);
   });
