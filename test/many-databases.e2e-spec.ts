@@ -97,6 +97,15 @@ describeMariaDb('several databases [mariadb]', () => {
       sourceConnection: 'shop_b',
       archiveConnection: 'vault_b',
     });
+    // Other query parameters stay ignored, as before connections; a malformed connection is a 400.
+    expect((await admin.get('/api/v1/policies/orders?cacheBuster=1')).body).toMatchObject({
+      sourceConnection: 'source',
+    });
+    const malformed = await admin.get('/api/v1/policies/orders?connection=no%20such');
+    expect({ status: malformed.status, message: malformed.body.message }).toEqual({
+      status: 400,
+      message: ['connection: a connection name is 1 to 32 characters: a letter, then letters, digits, "_" or "-"'],
+    });
     const missing = await admin.get('/api/v1/policies/invoices');
     expect(missing.status).toBe(404);
     expect(missing.body.message).toBe(

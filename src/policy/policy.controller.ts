@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Post,
-  Query,
-  Res,
-  UseFilters,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res, UseFilters } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiServiceUnavailableResponse,
@@ -26,7 +14,7 @@ import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { ConnectionErrorFilter } from '../connections/connection-error.filter';
-import { ConnectionQueryDto } from '../connections/dto/connection-query.dto';
+import { ApiSourceConnectionQuery, SourceConnection } from '../connections/source-connection-query';
 import { PolicyPreviewDto } from './dto/policy-preview.dto';
 import { PolicyResponseDto } from './dto/policy-response.dto';
 import { UpsertPolicyDto } from './dto/upsert-policy.dto';
@@ -78,12 +66,15 @@ export class PolicyController {
   @Auth({ tablePermission: 'tableName' })
   @ApiOperation({
     summary: "Read a table's policy (admins, and users permitted for that table)",
-    description: '`?connection=` names the source connection (default `source`).',
   })
+  @ApiSourceConnectionQuery()
   @ApiOkResponse({ type: PolicyResponseDto })
   @ApiNotFoundResponse({ description: 'No policy for this table' })
-  async get(@Param('tableName') tableName: string, @Query() query: ConnectionQueryDto): Promise<PolicyResponseDto> {
-    return PolicyResponseDto.from(await this.policies.findByTable(tableName, query.connection));
+  async get(
+    @Param('tableName') tableName: string,
+    @SourceConnection() connection: string | undefined,
+  ): Promise<PolicyResponseDto> {
+    return PolicyResponseDto.from(await this.policies.findByTable(tableName, connection));
   }
 
   @Delete(':tableName')
@@ -91,30 +82,33 @@ export class PolicyController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Delete the policy of a table (archived rows stay)',
-    description: '`?connection=` names the source connection (default `source`).',
   })
+  @ApiSourceConnectionQuery()
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: 'No policy for this table' })
   async remove(
     @Param('tableName') tableName: string,
-    @Query() query: ConnectionQueryDto,
+    @SourceConnection() connection: string | undefined,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<void> {
-    await this.policies.remove(tableName, user, query.connection);
+    await this.policies.remove(tableName, user, connection);
   }
 
   @Get(':tableName/preview')
   @Auth({ roles: ['admin'] })
   @ApiOperation({
     summary: 'Dry run: how many rows the policy would archive and purge now, and how it would find them',
-    description: '`?connection=` names the source connection (default `source`).',
   })
+  @ApiSourceConnectionQuery()
   @ApiOkResponse({ type: PolicyPreviewDto })
   @ApiNotFoundResponse({ description: 'No policy for this table' })
   @ApiBadRequestResponse({ description: 'The source table changed and no longer fits the policy' })
   @ApiServiceUnavailableResponse({ description: "One of the policy's connections cannot be reached now" })
-  async preview(@Param('tableName') tableName: string, @Query() query: ConnectionQueryDto): Promise<PolicyPreviewDto> {
-    const policy = await this.policies.findByTable(tableName, query.connection);
+  async preview(
+    @Param('tableName') tableName: string,
+    @SourceConnection() connection: string | undefined,
+  ): Promise<PolicyPreviewDto> {
+    const policy = await this.policies.findByTable(tableName, connection);
     return this.previews.preview(policy, this.policies.batchSizeOf(policy));
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, UseFilters } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -12,7 +12,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { ConnectionErrorFilter } from '../connections/connection-error.filter';
-import { ConnectionQueryDto } from '../connections/dto/connection-query.dto';
+import { ApiSourceConnectionQuery, SourceConnection } from '../connections/source-connection-query';
 import { RunStartedDto } from './dto/run-started.dto';
 import { StartRunDto } from './dto/start-run.dto';
 import { RunsService } from './runs.service';
@@ -29,10 +29,9 @@ export class PolicyRunController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: "Run a table's archive or purge job now, in the background (admin)",
-    description:
-      'Poll GET /api/v1/runs/{runId} for progress and the outcome. `?connection=` names the source connection ' +
-      '(default `source`).',
+    description: 'Poll GET /api/v1/runs/{runId} for progress and the outcome.',
   })
+  @ApiSourceConnectionQuery()
   @ApiAcceptedResponse({ type: RunStartedDto, description: 'The run has started' })
   @ApiBadRequestResponse({ description: 'Unknown job or malformed option' })
   @ApiNotFoundResponse({ description: 'No policy for this table' })
@@ -43,10 +42,10 @@ export class PolicyRunController {
   @ApiServiceUnavailableResponse({ description: 'The service is shutting down' })
   start(
     @Param('tableName') tableName: string,
-    @Query() query: ConnectionQueryDto,
+    @SourceConnection() connection: string | undefined,
     @Body() body: StartRunDto,
     @CurrentUser() caller: AuthenticatedUser,
   ): Promise<RunStartedDto> {
-    return this.runs.startManual(tableName, query.connection, body, caller);
+    return this.runs.startManual(tableName, connection, body, caller);
   }
 }
