@@ -1,3 +1,4 @@
+import { ScheduledJobs } from '../src/scheduler/scheduled-jobs.service';
 import { ThrowawayMariaDb, startThrowawayMariaDb } from '../tools/throwaway-mariadb';
 import {
   AdminClient,
@@ -203,9 +204,37 @@ describeMariaDb('several databases [mariadb]', () => {
     expect((await onlyShop.get('/api/v1/policies/orders')).status).toBe(403);
   });
 
+  it('runs both policies of the same table name in one scheduled tick, each on its own connections', async () => {
+    const old = (id: number, note: string) => [
+      id,
+      1,
+      note,
+      new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 19).replace('T', ' '),
+    ];
+    await databases.source(
+      'INSERT INTO orders (id, customer_id, note, created_at) VALUES (?, ?, ?, ?)',
+      old(101, 'built-in order 101'),
+    );
+    await shop.sql(
+      'INSERT INTO orders (id, customer_id, note, created_at) VALUES (?, ?, ?, ?)',
+      old(101, 'shop_b order 101'),
+    );
+
+    const runs = await app.app.get(ScheduledJobs).runAll('archive');
+    const ordersRuns = runs.filter((run) => run.tableName === 'orders');
+    expect(ordersRuns.map((run) => [run.sourceConnection, run.status, run.rowsArchived])).toEqual([
+      ['shop_b', 'succeeded', 1],
+      ['source', 'succeeded', 1],
+    ]);
+    expect((await notes(databases.archive, 'orders')).at(-1)).toBe('built-in order 101');
+    expect((await notes(vault.sql, 'orders')).at(-1)).toBe('shop_b order 101');
+  });
+
   it('records the connection in runs and audit entries', async () => {
     const runs = (await admin.get('/api/v1/runs?connection=shop_b')).body as RunBody[];
-    expect(runs.map((run) => run.tableName).sort()).toEqual(['invoices', 'orders']);
+    expect(new Set(runs.map((run) => `${run.sourceConnection}/${run.tableName}`))).toEqual(
+      new Set(['shop_b/invoices', 'shop_b/orders']),
+    );
     const audit = (await admin.get('/api/v1/audit?connection=shop_b&limit=100')).body as Array<{
       action: string;
       connection: string;
