@@ -10,17 +10,23 @@ import { waitFor } from './support/wait-for';
 
 const ADMIN = { username: 'admin', password: 'admin-password-for-secrets-1' };
 
+/** How long the service may take to start under ts-node (a bound, generous for a busy machine). */
+const SERVICE_START_MS = 120_000;
+
 /** The service as a real process, and JSON over HTTP with its admin's token. */
 async function startService(env: Record<string, string>): Promise<{ service: AppProcess; api: Api }> {
-  const service = await startAppProcess({
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'trace',
-    SCHEDULER_ENABLED: 'false',
-    JWT_SECRET: 'jwt-secret-of-the-connection-secrets-test-0123456789',
-    ADMIN_USERNAME: ADMIN.username,
-    ADMIN_PASSWORD: ADMIN.password,
-    ...env,
-  });
+  const service = await startAppProcess(
+    {
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'trace',
+      SCHEDULER_ENABLED: 'false',
+      JWT_SECRET: 'jwt-secret-of-the-connection-secrets-test-0123456789',
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      ...env,
+    },
+    SERVICE_START_MS,
+  );
   const login = await fetch(`${service.url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -200,11 +206,13 @@ describeMariaDb('connection passwords at rest [mariadb]', () => {
   });
 
   it('refuses to start with the old key or without a key, naming ENCRYPTION_KEY', async () => {
-    const withOldKey = await runAppUntilExit({
-      ...databases.env,
-      ENCRYPTION_KEY: oldKey.toString('base64'),
-      DB_CONNECT_ATTEMPTS: '1',
-    });
+    // Refused only once Nest has started its modules (the check needs the control database): under
+    // ts-node on a busy machine that takes longer than the helper's default wait for a refused boot.
+    const bootMs = SERVICE_START_MS;
+    const withOldKey = await runAppUntilExit(
+      { ...databases.env, ENCRYPTION_KEY: oldKey.toString('base64'), DB_CONNECT_ATTEMPTS: '1' },
+      bootMs,
+    );
     exits.push(withOldKey);
     expect(withOldKey.code).toBe(1);
     expect(withOldKey.stderr).toMatch(
@@ -213,7 +221,7 @@ describeMariaDb('connection passwords at rest [mariadb]', () => {
         'm',
       ),
     );
-    const withoutKey = await runAppUntilExit({ ...databases.env, DB_CONNECT_ATTEMPTS: '1' });
+    const withoutKey = await runAppUntilExit({ ...databases.env, DB_CONNECT_ATTEMPTS: '1' }, bootMs);
     exits.push(withoutKey);
     expect(withoutKey.code).toBe(1);
     expect(withoutKey.stderr).toContain(
