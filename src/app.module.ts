@@ -11,6 +11,7 @@ import { ConnectionsModule } from './connections/connections.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PolicyModule } from './policy/policy.module';
 import { PurgeModule } from './purge/purge.module';
 import { RunsModule } from './runs/runs.module';
@@ -33,9 +34,10 @@ const FEATURE_MODULES = [
   RunsModule,
   SchedulerModule,
   HealthModule,
+  MetricsModule,
 ];
 
-/** The HTTP service: API, probes and scheduled jobs in one process. */
+/** The HTTP service: API, probes, metrics and scheduled jobs in one process. */
 @Module({})
 export class AppModule {
   /** `config` comes from the environment in main.ts and from buildAppConfig() in tests. */

@@ -2,8 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 
-/** Unprefixed routes: probes and docs live at the root, everything else under /api/v1. */
-const ROOT_ROUTES = ['health', 'ready'];
+/** Unprefixed routes: probes, metrics and docs live at the root, everything else under /api/v1. */
+const ROOT_ROUTES = ['health', 'ready', 'metrics'];
 
 /** Everything main.ts does to the app besides listening; e2e tests call it too. */
 export function configureApp(app: INestApplication): INestApplication {

@@ -39,5 +39,7 @@ import { TablePermissionGuard } from './guards/table-permission.guard';
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: TablePermissionGuard },
   ],
+  // Routes with a gate of their own (GET /metrics) check access tokens the same way.
+  exports: [AccessTokenService],
 })
 export class AuthModule {}

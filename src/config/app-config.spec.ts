@@ -47,6 +47,7 @@ describe('buildAppConfig', () => {
         connectionPassword: null,
         connectionPoolLimit: 4,
         connectionIdleSeconds: 300,
+        metrics: { enabled: true, token: null, backlogIntervalSeconds: 300, backlogMaxRows: 1_000_000 },
       });
       expect(config.jwt.expiresInSeconds).toBe(3600);
     });
@@ -81,6 +82,10 @@ describe('buildAppConfig', () => {
         JOB_LEASE_TTL_SECONDS: '45',
         AUTH_RATE_LIMIT_PER_MINUTE: '30',
         DB_CONNECT_ATTEMPTS: '2',
+        METRICS_ENABLED: 'false',
+        METRICS_TOKEN: 'a-metrics-token-of-at-least-32-characters',
+        METRICS_BACKLOG_INTERVAL_SECONDS: '0',
+        METRICS_BACKLOG_MAX_ROWS: '50000',
       },
       BASE_DIR,
     );
@@ -100,6 +105,12 @@ describe('buildAppConfig', () => {
       jobLeaseTtlSeconds: 45,
       authRateLimitPerMinute: 30,
       databaseConnectAttempts: 2,
+      metrics: {
+        enabled: false,
+        token: 'a-metrics-token-of-at-least-32-characters',
+        backlogIntervalSeconds: 0,
+        backlogMaxRows: 50000,
+      },
       jwt: { secret: 'a-production-secret-of-at-least-32-chars', secretGenerated: false, expiresInSeconds: 1800 },
     });
     expect(config.controlDb).toEqual({
@@ -164,6 +175,10 @@ describe('buildAppConfig', () => {
     ['CONTROL_DB_URL', 'postgres://u:p@h/db', /CONTROL_DB_URL: unsupported database URL/],
     ['SOURCE_DB_URL', 'sqlite:', /SOURCE_DB_URL: a sqlite URL needs a file path/],
     ['ARCHIVE_DB_URL', 'mysql://u:p@h:3306/', /ARCHIVE_DB_URL: the URL must name a database/],
+    ['METRICS_ENABLED', 'maybe', /METRICS_ENABLED must be true or false/],
+    ['METRICS_BACKLOG_INTERVAL_SECONDS', '-1', /METRICS_BACKLOG_INTERVAL_SECONDS must be an integer from 0 to 86400/],
+    ['METRICS_BACKLOG_MAX_ROWS', '999', /METRICS_BACKLOG_MAX_ROWS must be an integer from 1000 to 1000000000/],
+    ['METRICS_TOKEN', 'two words', /METRICS_TOKEN must not contain whitespace/],
     ['ADMIN_PASSWORD', 'long-enough-password', /ADMIN_USERNAME and ADMIN_PASSWORD must be set together/],
   ])('rejects %s=%p with a message naming it', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
@@ -204,6 +219,19 @@ describe('buildAppConfig', () => {
         'JWT_SECRET must be at least 32 characters when NODE_ENV=production',
       ]);
       expect(buildAppConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, BASE_DIR).isProduction).toBe(true);
+    });
+
+    it('requires a METRICS_TOKEN of at least 32 characters, and never repeats it', () => {
+      const token = 'short-metrics-token';
+      const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), METRICS_TOKEN: token });
+      expect(problems).toEqual(['METRICS_TOKEN must be at least 32 characters when NODE_ENV=production']);
+      const long = 'm'.repeat(32);
+      expect(buildAppConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), METRICS_TOKEN: long }, BASE_DIR).metrics)
+        .toMatchObject({ token: long });
+    });
+
+    it('accepts a short METRICS_TOKEN outside production', () => {
+      expect(buildAppConfig({ METRICS_TOKEN: 'dev-token' }, BASE_DIR).metrics.token).toBe('dev-token');
     });
 
     it('accepts a short secret outside production', () => {

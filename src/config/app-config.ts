@@ -77,10 +77,23 @@ export class AppConfig {
   readonly connectionPoolLimit: number;
   /** A managed connection's pool is closed after this many seconds without a job or read using it. */
   readonly connectionIdleSeconds: number;
+  readonly metrics: MetricsSettings;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
   }
+}
+
+/** GET /metrics and what feeds it (see src/metrics). */
+export interface MetricsSettings {
+  /** false: the route answers 404, nothing is collected or sampled. */
+  readonly enabled: boolean;
+  /** A bearer token that may read /metrics besides an admin's JWT (for Prometheus); null: admins only. */
+  readonly token: string | null;
+  /** Seconds between two samples of the archive backlog (and re-reads of last successes); 0: never. */
+  readonly backlogIntervalSeconds: number;
+  /** Most rows one backlog sample reads per policy; a count that reaches it is a lower bound. */
+  readonly backlogMaxRows: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -249,6 +262,14 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     }
   }
 
+  const metricsToken = read('METRICS_TOKEN') ?? null;
+  if (metricsToken !== null && /\s/.test(metricsToken)) {
+    problems.push('METRICS_TOKEN must not contain whitespace (it is sent as "Authorization: Bearer <token>")');
+  } else if (isProduction && metricsToken !== null && metricsToken.length < MIN_PRODUCTION_SECRET_LENGTH) {
+    // Whoever has it reads table names and row counts; it must not be guessable.
+    problems.push(`METRICS_TOKEN must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production`);
+  }
+
   const config = new AppConfig({
     nodeEnv,
     isProduction,
@@ -293,6 +314,12 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
       env.CONNECTION_PASSWORD === undefined || env.CONNECTION_PASSWORD === '' ? null : env.CONNECTION_PASSWORD,
     connectionPoolLimit: integer('CONNECTION_POOL_LIMIT', 4, 1, 64),
     connectionIdleSeconds: integer('CONNECTION_IDLE_SECONDS', 300, 1, 86400),
+    metrics: {
+      enabled: boolean('METRICS_ENABLED', true),
+      token: metricsToken,
+      backlogIntervalSeconds: integer('METRICS_BACKLOG_INTERVAL_SECONDS', 300, 0, 86400),
+      backlogMaxRows: integer('METRICS_BACKLOG_MAX_ROWS', 1_000_000, 1000, 1_000_000_000),
+    },
   });
   const { lockWaitSeconds, statementTimeoutSeconds } = config.sessionLimits;
   if (config.runStallSeconds <= Math.max(lockWaitSeconds, statementTimeoutSeconds)) {

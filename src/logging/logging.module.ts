@@ -7,7 +7,8 @@ import { AppConfig } from '../config/app-config';
 import { REDACTED, REDACTED_LOG_PATHS, redactUrlQuery } from './redaction';
 import { configuredSecrets, createSecretScrubber } from './secret-scrubber';
 
-const UNLOGGED_PATHS = new Set(['/health', '/ready']);
+/** Probes and scrapes come every few seconds from machines; logging each would drown the rest. */
+const UNLOGGED_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 /** Request ids we accept from a caller (or a proxy); anything else is replaced by a fresh UUID. */
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -15,7 +16,7 @@ const REQUEST_ID = /^[\w.-]{1,128}$/;
 /**
  * Structured JSON logs (pino) with a request id on every line. Secrets are removed at the logger,
  * so a careless `logger.log(obj)` cannot leak them: known fields are redacted, and every finished
- * line is scrubbed of configured secret values and token-shaped text. Probes are not logged.
+ * line is scrubbed of configured secret values and token-shaped text. Probes and metrics scrapes are not logged.
  */
 @Module({
   imports: [

@@ -50,9 +50,10 @@ describe('configuredSecrets', () => {
     );
   });
 
-  it('lists the JWT secret, the bootstrap admin password and every MySQL password', () => {
+  it('lists the JWT secret, the bootstrap admin password, the metrics token and every MySQL password', () => {
     const config = buildAppConfig({
       JWT_SECRET: 'jwt-secret-jwt-secret',
+      METRICS_TOKEN: 'metrics-token-metrics-token',
       ADMIN_USERNAME: 'admin',
       ADMIN_PASSWORD: 'admin-password',
       CONTROL_DB_URL: 'mysql://a:control-pw@h/c',
@@ -60,7 +61,14 @@ describe('configuredSecrets', () => {
       ARCHIVE_DB_URL: 'mysql://a:archive-pw@h/a',
     });
     expect(configuredSecrets(config).sort()).toEqual(
-      ['jwt-secret-jwt-secret', 'admin-password', 'control-pw', 'source-pw', 'archive-pw'].sort(),
+      [
+        'jwt-secret-jwt-secret',
+        'admin-password',
+        'metrics-token-metrics-token',
+        'control-pw',
+        'source-pw',
+        'archive-pw',
+      ].sort(),
     );
   });
 });

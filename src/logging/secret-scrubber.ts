@@ -82,6 +82,7 @@ export function configuredSecrets(config: AppConfig): string[] {
   return [
     config.jwt.secret,
     ...(config.bootstrapAdmin ? [config.bootstrapAdmin.password] : []),
+    ...(config.metrics.token ? [config.metrics.token] : []),
     ...databasePasswords,
     ...keys,
     ...(config.connectionPassword ? [config.connectionPassword] : []),

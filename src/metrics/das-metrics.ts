@@ -1,0 +1,265 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { JOB_KINDS, JobKind, RunStatus } from '../runs/entities/job-run.entity';
+import {
+  JOB_TABLE_LABEL_NAMES,
+  JobTableLabels,
+  KNOWN_PAUSE_REASONS,
+  TABLE_LABEL_NAMES,
+  TableLabels,
+  labelKey,
+  tablePart,
+} from './metric-labels';
+
+/** Every DAS series starts with this, Node's process metrics included: `{__name__=~"das_.*"}` is all of DAS. */
+export const METRIC_PREFIX = 'das_';
+
+/**
+ * Seconds a batch takes, from a few milliseconds (a small batch moved inside one server) to the
+ * tens of seconds where lock waits and statement limits (ARCHIVE_LOCK_WAIT_SECONDS) start to bite.
+ */
+export const BATCH_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * prom-client's default metrics include three gauges named like counters, which Prometheus' linter
+ * (`promtool check metrics`) rejects; their per-type siblings (`…_active_handles{type}` etc.) carry
+ * the same numbers, summed.
+ */
+const MISNAMED_PROCESS_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+/** How a run can end; each has its series from the start, so `increase()` sees the first failure. */
+const FINAL_STATUSES: readonly Exclude<RunStatus, 'running'>[] = ['succeeded', 'failed', 'skipped', 'stopped'];
+
+export interface DasMetricsOptions {
+  /** Node's process metrics (CPU, memory, event loop, GC), prefixed like the rest. */
+  readonly processMetrics: boolean;
+}
+
+interface Series<T> {
+  readonly labels: T;
+  value: number;
+}
+
+/**
+ * The Prometheus side of DAS, as a port: it owns its registry (never prom-client's global one, so
+ * two apps in one process, as in tests, never share a series) and says what each metric means.
+ * Callers report facts — a batch committed, a run ended, a backlog counted — and never touch
+ * prom-client themselves.
+ */
+export class DasMetrics {
+  private readonly registry = new Registry();
+  private readonly rowsArchived: Counter<'table'>;
+  private readonly rowsPurged: Counter<'table'>;
+  private readonly batches: Counter<'job' | 'table'>;
+  private readonly batchBytes: Counter<'job' | 'table'>;
+  private readonly batchDuration: Histogram<'job'>;
+  private readonly runs: Counter<'job' | 'status'>;
+  private readonly runsRunning: Gauge<'job'>;
+  private readonly runsPaused: Gauge<'reason'>;
+  private readonly lastSuccess: Gauge<'job' | 'table'>;
+  private readonly backlogRows: Gauge<'table'>;
+  private readonly backlogCapped: Gauge<'table'>;
+  private readonly backlogSampledAt: Gauge<'table'>;
+  /** Last successes by series, so that an older reading of the control database never moves one back. */
+  private readonly successes = new Map<string, Series<JobTableLabels>>();
+  private readonly backlogs = new Map<string, TableLabels>();
+
+  constructor(options: DasMetricsOptions) {
+    if (options.processMetrics) {
+      collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
+      MISNAMED_PROCESS_GAUGES.forEach((name) => this.registry.removeSingleMetric(`${METRIC_PREFIX}${name}`));
+    }
+    const registers = [this.registry];
+    this.rowsArchived = new Counter({
+      name: `${METRIC_PREFIX}rows_archived_total`,
+      help: 'Rows moved from the source to the archive by this process (archive runs).',
+      labelNames: TABLE_LABEL_NAMES,
+      registers,
+    });
+    this.rowsPurged = new Counter({
+      name: `${METRIC_PREFIX}rows_purged_total`,
+      help: 'Archived rows deleted for good by this process (purge runs).',
+      labelNames: TABLE_LABEL_NAMES,
+      registers,
+    });
+    this.batches = new Counter({
+      name: `${METRIC_PREFIX}batches_total`,
+      help: 'Batches committed by this process.',
+      labelNames: JOB_TABLE_LABEL_NAMES,
+      registers,
+    });
+    this.batchBytes = new Counter({
+      name: `${METRIC_PREFIX}batch_bytes_total`,
+      help: 'Bytes of row data that travelled through this process in committed batches (0 when rows moved inside the server).',
+      labelNames: JOB_TABLE_LABEL_NAMES,
+      registers,
+    });
+    this.batchDuration = new Histogram({
+      name: `${METRIC_PREFIX}batch_duration_seconds`,
+      help: 'Wall time of each committed batch, from its read to its commit.',
+      labelNames: ['job'],
+      buckets: BATCH_DURATION_BUCKETS,
+      registers,
+    });
+    this.runs = new Counter({
+      name: `${METRIC_PREFIX}runs_total`,
+      help: 'Runs this process ended, by job and final status (dry runs included).',
+      labelNames: ['job', 'status'],
+      registers,
+    });
+    this.runsRunning = new Gauge({
+      name: `${METRIC_PREFIX}runs_running`,
+      help: 'Runs executing in this process now.',
+      labelNames: ['job'],
+      registers,
+    });
+    this.runsPaused = new Gauge({
+      name: `${METRIC_PREFIX}run_paused`,
+      help: 'Runs of this process paused between batches now, by why (replica lag, server load).',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.lastSuccess = new Gauge({
+      name: `${METRIC_PREFIX}last_success_timestamp_seconds`,
+      help: 'When the latest successful run (not a dry run) of each job on each enabled policy ended, from any process.',
+      labelNames: JOB_TABLE_LABEL_NAMES,
+      registers,
+    });
+    this.backlogRows = new Gauge({
+      name: `${METRIC_PREFIX}archive_backlog_rows`,
+      help: 'Rows of each enabled policy older than its archive cutoff still in the source, at the last sample.',
+      labelNames: TABLE_LABEL_NAMES,
+      registers,
+    });
+    this.backlogCapped = new Gauge({
+      name: `${METRIC_PREFIX}archive_backlog_capped`,
+      help: '1 when the last backlog sample stopped at METRICS_BACKLOG_MAX_ROWS: the backlog is at least the value shown.',
+      labelNames: TABLE_LABEL_NAMES,
+      registers,
+    });
+    this.backlogSampledAt = new Gauge({
+      name: `${METRIC_PREFIX}archive_backlog_sampled_timestamp_seconds`,
+      help: 'When the backlog of each enabled policy was last counted.',
+      labelNames: TABLE_LABEL_NAMES,
+      registers,
+    });
+    for (const job of JOB_KINDS) {
+      this.runsRunning.set({ job }, 0);
+      for (const status of FINAL_STATUSES) {
+        this.runs.inc({ job, status }, 0);
+      }
+    }
+    this.setPausedRuns(new Map());
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The exposition, in Prometheus' text format. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** Gives a policy's counters their series at 0, so that rates and increases start from its first batch. */
+  trackTable(labels: TableLabels): void {
+    this.rowsArchived.inc(labels, 0);
+    this.rowsPurged.inc(labels, 0);
+    for (const job of JOB_KINDS) {
+      this.batches.inc({ ...labels, job }, 0);
+      this.batchBytes.inc({ ...labels, job }, 0);
+    }
+  }
+
+  countRows(labels: JobTableLabels, rows: number): void {
+    if (rows <= 0) {
+      return;
+    }
+    (labels.job === 'archive' ? this.rowsArchived : this.rowsPurged).inc(tablePart(labels), rows);
+  }
+
+  countBatches(labels: JobTableLabels, batches: number): void {
+    if (batches > 0) {
+      this.batches.inc(labels, batches);
+    }
+  }
+
+  /** One committed batch: its wall time, and the bytes of row data it carried through this process. */
+  observeBatch(labels: JobTableLabels, seconds: number, bytes: number): void {
+    this.batchDuration.observe({ job: labels.job }, seconds);
+    this.batchBytes.inc(labels, bytes);
+  }
+
+  runStarted(job: JobKind): void {
+    this.runsRunning.inc({ job });
+  }
+
+  /** `wasRunning`: false for an attempt that never started (skipped, or refused before its first step). */
+  runEnded(job: JobKind, status: Exclude<RunStatus, 'running'>, wasRunning: boolean): void {
+    this.runs.inc({ job, status });
+    if (wasRunning) {
+      this.runsRunning.dec({ job });
+    }
+  }
+
+  /** Runs paused now, by reason; reasons not given are 0. */
+  setPausedRuns(byReason: ReadonlyMap<string, number>): void {
+    this.runsPaused.reset();
+    for (const reason of KNOWN_PAUSE_REASONS) {
+      this.runsPaused.set({ reason }, 0);
+    }
+    for (const [reason, runs] of byReason) {
+      this.runsPaused.set({ reason }, runs);
+    }
+  }
+
+  /** A successful run ended at `at`; an older time than the one shown is ignored. */
+  recordSuccess(labels: JobTableLabels, at: Date): void {
+    const key = labelKey(labels);
+    const seconds = at.getTime() / 1000;
+    const known = this.successes.get(key);
+    if (known && known.value >= seconds) {
+      return;
+    }
+    this.successes.set(key, { labels, value: seconds });
+    this.lastSuccess.set(labels, seconds);
+  }
+
+  setBacklog(labels: TableLabels, sample: { rows: number; capped: boolean; sampledAt: Date }): void {
+    this.backlogs.set(labelKey(labels), labels);
+    this.backlogRows.set(labels, sample.rows);
+    this.backlogCapped.set(labels, sample.capped ? 1 : 0);
+    this.backlogSampledAt.set(labels, sample.sampledAt.getTime() / 1000);
+  }
+
+  /** The policy's backlog cannot be counted cheaply (or at all): no series rather than a stale one. */
+  forgetBacklog(labels: TableLabels): void {
+    if (this.backlogs.delete(labelKey(labels))) {
+      this.backlogRows.remove(labels);
+      this.backlogCapped.remove(labels);
+      this.backlogSampledAt.remove(labels);
+    }
+  }
+
+  /**
+   * Keeps the per-policy state series (last success, backlog) of these tables only: a deleted or
+   * disabled policy must not keep an alert about it firing. Counters stay: they are history.
+   */
+  retainTables(tables: readonly TableLabels[]): void {
+    const kept = new Set(tables.map((labels) => labelKey(labels)));
+    for (const [key, series] of this.successes) {
+      if (!kept.has(labelKey(tablePart(series.labels)))) {
+        this.successes.delete(key);
+        this.lastSuccess.remove(series.labels);
+      }
+    }
+    for (const labels of [...this.backlogs.values()]) {
+      if (!kept.has(labelKey(labels))) {
+        this.forgetBacklog(labels);
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/decorators/public.decorator';
+import { DasMetrics } from './das-metrics';
+import { MetricsAccessGuard } from './metrics-access.guard';
+
+/** A few lines of what a scrape answers, for the API documentation. */
+const EXPOSITION_EXAMPLE = [
+  '# HELP das_rows_archived_total Rows moved from the source to the archive by this process (archive runs).',
+  '# TYPE das_rows_archived_total counter',
+  'das_rows_archived_total{table="orders"} 20000',
+  '# HELP das_archive_backlog_rows Rows of each enabled policy older than its archive cutoff still in the source, at the last sample.',
+  '# TYPE das_archive_backlog_rows gauge',
+  'das_archive_backlog_rows{table="orders"} 0',
+  '',
+].join('\n');
+
+/**
+ * Prometheus' scrape target. At the root like the probes (see app.setup.ts), not request-logged
+ * (a scrape every few seconds would drown the log), and guarded by MetricsAccessGuard alone.
+ */
+@ApiTags('metrics')
+@Public()
+@UseGuards(MetricsAccessGuard)
+@Controller()
+export class MetricsController {
+  constructor(private readonly metrics: DasMetrics) {}
+
+  @Get('metrics')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Prometheus metrics: rows, batches, runs, pauses, last successes, archive backlog, process',
+    description:
+      'The Prometheus text exposition format (version 0.0.4). Allowed with METRICS_TOKEN as the bearer token ' +
+      '(for the Prometheus server) or with an admin access token. Counters count the runs of this process; ' +
+      'last successes and the archive backlog are read from the databases. Not request-logged.',
+  })
+  @ApiBearerAuth()
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'The metrics, in Prometheus text format',
+    content: { 'text/plain': { schema: { type: 'string' }, example: EXPOSITION_EXAMPLE } },
+  })
+  @ApiUnauthorizedResponse({ description: 'No bearer token, or neither METRICS_TOKEN nor a valid access token' })
+  @ApiForbiddenResponse({ description: 'A valid access token of a user who is not an admin' })
+  @ApiNotFoundResponse({ description: 'Metrics are turned off (METRICS_ENABLED=false)' })
+  async scrape(@Res({ passthrough: true }) response: Response): Promise<string> {
+    response.type(this.metrics.contentType);
+    return this.metrics.render();
+  }
+}
