@@ -53,7 +53,7 @@ export class MetricsAccessGuard implements CanActivate {
       );
     }
     if (user.role !== 'admin') {
-      throw new ForbiddenException(`Metrics need the role admin (or METRICS_TOKEN); you are "${user.role}"`);
+      throw new ForbiddenException(`This action needs the role admin (or METRICS_TOKEN); you are "${user.role}"`);
     }
     request.user = user;
     return true;

@@ -36,6 +36,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'put', path: '/api/v1/connections/guarded', body: { role: 'archive', url: 'sqlite:guarded.sqlite' } },
   { method: 'delete', path: '/api/v1/connections/guarded' },
   { method: 'post', path: '/api/v1/connections/source/test' },
+  // Also open to METRICS_TOKEN (test/metrics.e2e-spec.ts); to user tokens never.
+  { method: 'get', path: '/metrics' },
 ];
 
 export function adminRoutePath(route: AdminRoute, self: string): string {
