@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { AppProcess, ProcessExit, startAppProcess } from './support/app-process';
+import { AppProcess, ProcessExit, runAppUntilExit, startAppProcess } from './support/app-process';
 import { parseExposition, samplesOf, valueOf, Sample } from './support/exposition';
 import { Caller, RunBody, createDatedTable, savePolicy, startRun, waitForRunEnd } from './support/job-fixtures';
 import { itWithPromtool, promtool } from './support/promtool';
@@ -324,5 +324,22 @@ describe('GET /metrics in the OpenAPI document', () => {
         404: expect.any(Object),
       },
     });
+  });
+});
+
+describe('METRICS_TOKEN at boot', () => {
+  it('refuses to start in production with a token shorter than 32 characters, without printing it', async () => {
+    const token = 'short-metrics-token-77';
+    const exit = await runAppUntilExit({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+      CONTROL_DB_URL: 'sqlite::memory:',
+      METRICS_TOKEN: token,
+    });
+
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain('DAS cannot start. Invalid configuration:');
+    expect(exit.stderr).toContain('METRICS_TOKEN must be at least 32 characters when NODE_ENV=production');
+    expect(`${exit.stdout}${exit.stderr}`).not.toContain(token);
   });
 });

@@ -22,7 +22,7 @@ import { CompiledCli, compileCli } from './support/compiled-cli';
 const README = resolve(__dirname, '..', 'README.md');
 
 /** The steps the README must have, in this order; each one's output is checked below. */
-const STEPS = ['server', 'login', 'policy', 'preview', 'archive', 'permitted', 'refused', 'purge', 'cli'];
+const STEPS = ['server', 'login', 'policy', 'preview', 'archive', 'permitted', 'refused', 'purge', 'metrics', 'cli'];
 
 interface Block {
   name: string;
@@ -188,6 +188,14 @@ describe('README walkthrough', () => {
     const [preview, run] = step('purge').json;
     expect(preview).toMatchObject({ rowsToPurge: toPurge });
     expect(run).toMatchObject({ job: 'purge', status: 'succeeded', rowsPurged: toPurge });
+  });
+
+  it('shows in the metrics what the runs did', () => {
+    const { text } = step('metrics');
+    expect(text).toContain(`das_rows_archived_total{table="orders"} ${toArchive}\n`);
+    expect(text).toContain(`das_rows_purged_total{table="orders"} ${toPurge}\n`);
+    expect(text).toContain('das_runs_total{job="archive",status="succeeded"} 1\n');
+    expect(text).toContain('das_runs_total{job="purge",status="succeeded"} 1\n');
   });
 
   it('continues with the CLI on the same data', () => {
