@@ -1,10 +1,12 @@
+import type { Connection } from 'mysql2/promise';
 import request from 'supertest';
 import { AppProcess, ProcessExit, runAppUntilExit, startAppProcess } from './support/app-process';
 import { parseExposition, samplesOf, valueOf, Sample } from './support/exposition';
 import { Caller, RunBody, createDatedTable, savePolicy, startRun, waitForRunEnd } from './support/job-fixtures';
 import { itWithPromtool, promtool } from './support/promtool';
 import { TEST_ADMIN, TEST_JWT_SECRET, TestApp, startTestApp } from './support/test-app';
-import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
+import { testMysqlUrl } from './support/mariadb-test-server';
+import { TestDatabases, createTestDatabases, describeEachEngine, mysqlConnection } from './support/test-databases';
 import { waitFor } from './support/wait-for';
 
 const METRICS_TOKEN = 'metrics-token-for-the-metrics-test-0123456789';
@@ -242,6 +244,7 @@ describeEachEngine('GET /metrics', (engine) => {
       beforeAll(async () => {
         exit = await service.stop();
         service = await startAppProcess(env, 60_000);
+        admin = callerAt(service.url, await login(service.url, TEST_ADMIN.username, TEST_ADMIN.password));
         samples = await scrape();
       });
 
@@ -265,6 +268,56 @@ describeEachEngine('GET /metrics', (engine) => {
       });
     });
   });
+
+  if (engine === 'mysql') {
+    describe('while a run is paused by the load of the source', () => {
+      let sleepers: Connection[];
+      let runId: number;
+
+      beforeAll(async () => {
+        await createDatedTable(databases, 'events', { old: 50, recent: 5 });
+        await savePolicy(admin, 'events', { batchSize: 10 });
+        // Sessions executing a statement are what Threads_running counts.
+        sleepers = await Promise.all(Array.from({ length: 8 }, () => mysqlConnection(testMysqlUrl()!)));
+        sleepers.forEach((sleeper) => void sleeper.query('SELECT SLEEP(300)').catch(() => undefined));
+        runId = await startRun(admin, 'events', { job: 'archive', maxThreadsRunning: 4 });
+      });
+
+      afterAll(() => {
+        sleepers?.forEach((sleeper) => sleeper.destroy());
+      });
+
+      it('shows the run paused for its reason while it waits, and resumed once the load is gone', async () => {
+        const paused = await waitFor('the run to pause', async () => {
+          const scraped = await scrape();
+          return valueOf(scraped, 'das_run_paused', { reason: 'threads-running' }) === 1 && scraped;
+        });
+        expect(valueOf(paused, 'das_runs_running', { job: 'archive' })).toBe(1);
+        expect(valueOf(paused, 'das_run_paused', { reason: 'replica-lag' })).toBe(0);
+
+        const killer = await mysqlConnection(testMysqlUrl()!);
+        try {
+          for (const sleeper of sleepers) {
+            await killer.query(`KILL QUERY ${sleeper.threadId}`);
+          }
+        } finally {
+          await killer.end();
+        }
+        const run = await waitForRunEnd(admin, runId, 60_000);
+
+        expect({ status: run.status, error: run.error, rowsArchived: run.rowsArchived }).toEqual({
+          status: 'succeeded',
+          error: null,
+          rowsArchived: 50,
+        });
+        expect(run.details?.pauses).toMatchObject({ 'threads-running': { count: 1 } });
+        const after = await scrape();
+        expect(valueOf(after, 'das_run_paused', { reason: 'threads-running' })).toBe(0);
+        expect(valueOf(after, 'das_runs_running', { job: 'archive' })).toBe(0);
+        expect(valueOf(after, 'das_rows_archived_total', { table: 'events' })).toBe(50);
+      });
+    });
+  }
 
   describe('with METRICS_ENABLED=false', () => {
     let disabled: TestApp;

@@ -1,3 +1,4 @@
+import type { PauseReason } from '../archive/engine/throttle';
 import type { JobKind } from '../runs/entities/job-run.entity';
 
 /**
@@ -31,8 +32,11 @@ export function tablePart(labels: JobTableLabels): TableLabels {
   return { table: labels.table };
 }
 
-/** Why runs pause, as the throttling between batches names it; listed so their series exist at 0. */
-export const KNOWN_PAUSE_REASONS = ['replica-lag', 'threads-running'] as const;
+/** Why runs pause, as the throttling between batches names it; a new reason fails to compile here. */
+const PAUSE_REASONS: Record<PauseReason, true> = { 'replica-lag': true, 'threads-running': true };
+
+/** Listed so that their series exist at 0 from the start. */
+export const KNOWN_PAUSE_REASONS = Object.keys(PAUSE_REASONS) as PauseReason[];
 
 /** The shape of a reason the code names; anything else (never expected) is folded into `other`. */
 const PAUSE_REASON = /^[a-z][a-z0-9-]{0,39}$/;
