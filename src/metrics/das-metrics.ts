@@ -51,18 +51,60 @@ interface Series<T> {
  */
 export class DasMetrics {
   private readonly registry = new Registry();
-  private readonly rowsArchived: Counter<'table'>;
-  private readonly rowsPurged: Counter<'table'>;
-  private readonly batches: Counter<'job' | 'table'>;
-  private readonly batchBytes: Counter<'job' | 'table'>;
-  private readonly batchDuration: Histogram<'job'>;
-  private readonly runs: Counter<'job' | 'status'>;
-  private readonly runsRunning: Gauge<'job'>;
-  private readonly runsPaused: Gauge<'reason'>;
-  private readonly lastSuccess: Gauge<'job' | 'table'>;
-  private readonly backlogRows: Gauge<'table'>;
-  private readonly backlogCapped: Gauge<'table'>;
-  private readonly backlogSampledAt: Gauge<'table'>;
+  private readonly rowsArchived = this.counter(
+    'rows_archived_total',
+    'Rows moved from the source to the archive by this process (archive runs).',
+    TABLE_LABEL_NAMES,
+  );
+  private readonly rowsPurged = this.counter(
+    'rows_purged_total',
+    'Archived rows deleted for good by this process (purge runs).',
+    TABLE_LABEL_NAMES,
+  );
+  private readonly batches = this.counter('batches_total', 'Batches committed by this process.', JOB_TABLE_LABEL_NAMES);
+  private readonly batchBytes = this.counter(
+    'batch_bytes_total',
+    'Bytes of row data that travelled through this process in committed batches (0 when rows moved inside the server).',
+    JOB_TABLE_LABEL_NAMES,
+  );
+  private readonly batchDuration = new Histogram({
+    name: `${METRIC_PREFIX}batch_duration_seconds`,
+    help: 'Wall time of each committed batch, from its read to its commit.',
+    labelNames: ['job'],
+    buckets: BATCH_DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly runs = this.counter(
+    'runs_total',
+    'Runs this process ended, by job and final status (dry runs included).',
+    ['job', 'status'],
+  );
+  private readonly runsRunning = this.gauge('runs_running', 'Runs executing in this process now.', ['job']);
+  private readonly runsPaused = this.gauge(
+    'run_paused',
+    'Runs of this process paused between batches now, by why (replica lag, server load).',
+    ['reason'],
+  );
+  private readonly lastSuccess = this.gauge(
+    'last_success_timestamp_seconds',
+    'When the latest successful run (not a dry run) of each job on each enabled policy ended, from any process.',
+    JOB_TABLE_LABEL_NAMES,
+  );
+  private readonly backlogRows = this.gauge(
+    'archive_backlog_rows',
+    'Rows of each enabled policy older than its archive cutoff still in the source, at the last sample.',
+    TABLE_LABEL_NAMES,
+  );
+  private readonly backlogCapped = this.gauge(
+    'archive_backlog_capped',
+    '1 when the last backlog sample stopped at METRICS_BACKLOG_MAX_ROWS: the backlog is at least the value shown.',
+    TABLE_LABEL_NAMES,
+  );
+  private readonly backlogSampledAt = this.gauge(
+    'archive_backlog_sampled_timestamp_seconds',
+    'When the backlog of each enabled policy was last counted.',
+    TABLE_LABEL_NAMES,
+  );
   /** Last successes by series, so that an older reading of the control database never moves one back. */
   private readonly successes = new Map<string, Series<JobTableLabels>>();
   private readonly backlogs = new Map<string, TableLabels>();
@@ -72,80 +114,6 @@ export class DasMetrics {
       collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
       MISNAMED_PROCESS_GAUGES.forEach((name) => this.registry.removeSingleMetric(`${METRIC_PREFIX}${name}`));
     }
-    const registers = [this.registry];
-    this.rowsArchived = new Counter({
-      name: `${METRIC_PREFIX}rows_archived_total`,
-      help: 'Rows moved from the source to the archive by this process (archive runs).',
-      labelNames: TABLE_LABEL_NAMES,
-      registers,
-    });
-    this.rowsPurged = new Counter({
-      name: `${METRIC_PREFIX}rows_purged_total`,
-      help: 'Archived rows deleted for good by this process (purge runs).',
-      labelNames: TABLE_LABEL_NAMES,
-      registers,
-    });
-    this.batches = new Counter({
-      name: `${METRIC_PREFIX}batches_total`,
-      help: 'Batches committed by this process.',
-      labelNames: JOB_TABLE_LABEL_NAMES,
-      registers,
-    });
-    this.batchBytes = new Counter({
-      name: `${METRIC_PREFIX}batch_bytes_total`,
-      help: 'Bytes of row data that travelled through this process in committed batches (0 when rows moved inside the server).',
-      labelNames: JOB_TABLE_LABEL_NAMES,
-      registers,
-    });
-    this.batchDuration = new Histogram({
-      name: `${METRIC_PREFIX}batch_duration_seconds`,
-      help: 'Wall time of each committed batch, from its read to its commit.',
-      labelNames: ['job'],
-      buckets: BATCH_DURATION_BUCKETS,
-      registers,
-    });
-    this.runs = new Counter({
-      name: `${METRIC_PREFIX}runs_total`,
-      help: 'Runs this process ended, by job and final status (dry runs included).',
-      labelNames: ['job', 'status'],
-      registers,
-    });
-    this.runsRunning = new Gauge({
-      name: `${METRIC_PREFIX}runs_running`,
-      help: 'Runs executing in this process now.',
-      labelNames: ['job'],
-      registers,
-    });
-    this.runsPaused = new Gauge({
-      name: `${METRIC_PREFIX}run_paused`,
-      help: 'Runs of this process paused between batches now, by why (replica lag, server load).',
-      labelNames: ['reason'],
-      registers,
-    });
-    this.lastSuccess = new Gauge({
-      name: `${METRIC_PREFIX}last_success_timestamp_seconds`,
-      help: 'When the latest successful run (not a dry run) of each job on each enabled policy ended, from any process.',
-      labelNames: JOB_TABLE_LABEL_NAMES,
-      registers,
-    });
-    this.backlogRows = new Gauge({
-      name: `${METRIC_PREFIX}archive_backlog_rows`,
-      help: 'Rows of each enabled policy older than its archive cutoff still in the source, at the last sample.',
-      labelNames: TABLE_LABEL_NAMES,
-      registers,
-    });
-    this.backlogCapped = new Gauge({
-      name: `${METRIC_PREFIX}archive_backlog_capped`,
-      help: '1 when the last backlog sample stopped at METRICS_BACKLOG_MAX_ROWS: the backlog is at least the value shown.',
-      labelNames: TABLE_LABEL_NAMES,
-      registers,
-    });
-    this.backlogSampledAt = new Gauge({
-      name: `${METRIC_PREFIX}archive_backlog_sampled_timestamp_seconds`,
-      help: 'When the backlog of each enabled policy was last counted.',
-      labelNames: TABLE_LABEL_NAMES,
-      registers,
-    });
     for (const job of JOB_KINDS) {
       this.runsRunning.set({ job }, 0);
       for (const status of FINAL_STATUSES) {
@@ -261,5 +229,13 @@ export class DasMetrics {
         this.forgetBacklog(labels);
       }
     }
+  }
+
+  private counter<T extends string>(name: string, help: string, labelNames: readonly T[]): Counter<T> {
+    return new Counter({ name: `${METRIC_PREFIX}${name}`, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge<T extends string>(name: string, help: string, labelNames: readonly T[]): Gauge<T> {
+    return new Gauge({ name: `${METRIC_PREFIX}${name}`, help, labelNames, registers: [this.registry] });
   }
 }
