@@ -1,5 +1,6 @@
 import type { Connection } from 'mysql2/promise';
 import { ThrowawayMariaDb, freePort, startThrowawayMariaDb } from '../../tools/throwaway-mariadb';
+import { parseExposition, valueOf } from '../support/exposition';
 import { Caller, RunBody, caller, getRun, savePolicy, startRun, waitForRunEnd } from '../support/job-fixtures';
 import { TestApp, startTestApp } from '../support/test-app';
 import { TestDatabases, createTestDatabases, describeMariaDb, mysqlConnection } from '../support/test-databases';
@@ -98,6 +99,10 @@ describeMariaDb('throttling on a real replica and on server load [mariadb]', () 
       reason: 'replica-lag',
       message: expect.stringMatching(/^replica 127\.0\.0\.1:\d+ has its SQL thread stopped$/),
     });
+    // …and on /metrics, for Prometheus.
+    const scraped = parseExposition((await admin.get('/metrics')).text);
+    expect(valueOf(scraped, 'das_run_paused', { reason: 'replica-lag' })).toBe(1);
+    expect(valueOf(scraped, 'das_runs_running', { job: 'archive' })).toBe(1);
     // Nothing held while paused: production updates the row the next batch starts with, without waiting.
     const production = await mysqlConnection(databases.env.SOURCE_DB_URL);
     await production.query('SET SESSION innodb_lock_wait_timeout = 1');
@@ -111,6 +116,9 @@ describeMariaDb('throttling on a real replica and on server load [mariadb]', () 
 
     await replicaSql.query('START SLAVE SQL_THREAD');
     const run = await waitForRunEnd(admin, runId, 60_000);
+    expect(
+      valueOf(parseExposition((await admin.get('/metrics')).text), 'das_run_paused', { reason: 'replica-lag' }),
+    ).toBe(0);
 
     expect(run).toMatchObject({ status: 'succeeded', rowsArchived: oldRowsOf(ROWS), error: null });
     const details = run.details as { pauses: Record<string, { count: number; seconds: number }>; warnings: string[] };
