@@ -83,9 +83,11 @@ describe('DasMetrics', () => {
     expect(names).toContain('das_process_cpu_seconds_total');
     expect(names).toContain('das_nodejs_heap_size_used_bytes');
     expect([...names].every((name) => name.startsWith('das_'))).toBe(true);
-    // Gauges named like counters, which promtool rejects; das_nodejs_active_handles{type} remains.
-    expect(names).not.toContain('das_nodejs_active_handles_total');
-    expect(names).toContain('das_nodejs_active_handles');
+    // Gauges named like counters, which promtool rejects, are gone; the per-type gauge stays (it has
+    // samples only while the process holds handles, hence the TYPE line).
+    const text = await withProcess.render();
+    expect(text).not.toContain('das_nodejs_active_handles_total');
+    expect(text).toContain('# TYPE das_nodejs_active_handles gauge');
     expect((await scrape(other)).length).toBeGreaterThan(0);
     expect(withProcess.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
   });
