@@ -132,19 +132,19 @@ describeEachEngine('GET /metrics', (engine) => {
 
       const samples = await waitFor('the backlog of orders', async () => {
         const scraped = await scrape();
-        return valueOf(scraped, 'das_archive_backlog_rows', { table: 'orders' }) === ORDERS_BACKLOG && scraped;
+        return valueOf(scraped, 'das_archive_backlog_rows', { connection: 'source', table: 'orders' }) === ORDERS_BACKLOG && scraped;
       });
 
-      expect(valueOf(samples, 'das_archive_backlog_capped', { table: 'orders' })).toBe(0);
-      const sampledAt = valueOf(samples, 'das_archive_backlog_sampled_timestamp_seconds', { table: 'orders' });
+      expect(valueOf(samples, 'das_archive_backlog_capped', { connection: 'source', table: 'orders' })).toBe(0);
+      const sampledAt = valueOf(samples, 'das_archive_backlog_sampled_timestamp_seconds', { connection: 'source', table: 'orders' });
       expect(sampledAt).toBeGreaterThan(Date.parse(preview.body.archiveCutoff) / 1000);
     });
 
     it('is absent for a policy without an index that starts with its date column, with one warning', async () => {
       // Let several samples pass, each of which skips the ledger.
-      const first = valueOf(await scrape(), 'das_archive_backlog_sampled_timestamp_seconds', { table: 'orders' })!;
+      const first = valueOf(await scrape(), 'das_archive_backlog_sampled_timestamp_seconds', { connection: 'source', table: 'orders' })!;
       await waitFor('two more samples', async () => {
-        const now = valueOf(await scrape(), 'das_archive_backlog_sampled_timestamp_seconds', { table: 'orders' })!;
+        const now = valueOf(await scrape(), 'das_archive_backlog_sampled_timestamp_seconds', { connection: 'source', table: 'orders' })!;
         return now >= first + 2;
       });
 
@@ -177,11 +177,11 @@ describeEachEngine('GET /metrics', (engine) => {
     });
 
     it('shows the rows and batches of the run records', () => {
-      expect(valueOf(samples, 'das_rows_archived_total', { table: 'orders' })).toBe(archived.rowsArchived);
-      expect(valueOf(samples, 'das_rows_purged_total', { table: 'orders' })).toBe(purged.rowsPurged);
-      expect(valueOf(samples, 'das_batches_total', { job: 'archive', table: 'orders' })).toBe(archived.batches);
-      expect(valueOf(samples, 'das_batches_total', { job: 'purge', table: 'orders' })).toBe(purged.batches);
-      expect(valueOf(samples, 'das_rows_archived_total', { table: 'ledger' })).toBe(0);
+      expect(valueOf(samples, 'das_rows_archived_total', { connection: 'source', table: 'orders' })).toBe(archived.rowsArchived);
+      expect(valueOf(samples, 'das_rows_purged_total', { connection: 'source', table: 'orders' })).toBe(purged.rowsPurged);
+      expect(valueOf(samples, 'das_batches_total', { job: 'archive', connection: 'source', table: 'orders' })).toBe(archived.batches);
+      expect(valueOf(samples, 'das_batches_total', { job: 'purge', connection: 'source', table: 'orders' })).toBe(purged.batches);
+      expect(valueOf(samples, 'das_rows_archived_total', { connection: 'source', table: 'ledger' })).toBe(0);
     });
 
     it('observes each batch in the duration histogram', () => {
@@ -194,14 +194,14 @@ describeEachEngine('GET /metrics', (engine) => {
     });
 
     it('counts the bytes that travelled through the process, none when rows moved inside the server', () => {
-      const bytes = valueOf(samples, 'das_batch_bytes_total', { job: 'archive', table: 'orders' });
+      const bytes = valueOf(samples, 'das_batch_bytes_total', { job: 'archive', connection: 'source', table: 'orders' });
       if (archived.details?.transfer === 'server-side') {
         expect(bytes).toBe(0);
       } else {
         expect(archived.details?.transfer).toBe('copy');
         expect(bytes).toBeGreaterThan(archived.rowsArchived * 10);
       }
-      expect(valueOf(samples, 'das_batch_bytes_total', { job: 'purge', table: 'orders' })).toBe(0);
+      expect(valueOf(samples, 'das_batch_bytes_total', { job: 'purge', connection: 'source', table: 'orders' })).toBe(0);
     });
 
     it('counts the runs by status, none of them running any more', () => {
@@ -215,18 +215,18 @@ describeEachEngine('GET /metrics', (engine) => {
 
     it('shows when each job last succeeded on the table, as the run record says', () => {
       for (const run of [archived, purged]) {
-        const shown = valueOf(samples, 'das_last_success_timestamp_seconds', { job: run.job, table: 'orders' });
+        const shown = valueOf(samples, 'das_last_success_timestamp_seconds', { job: run.job, connection: 'source', table: 'orders' });
         // The record may keep whole seconds only (MySQL DATETIME); the event had the exact time.
         expect(Math.abs(shown! - Date.parse(run.finishedAt!) / 1000)).toBeLessThan(1);
       }
       expect(
-        valueOf(samples, 'das_last_success_timestamp_seconds', { job: 'archive', table: 'ledger' }),
+        valueOf(samples, 'das_last_success_timestamp_seconds', { job: 'archive', connection: 'source', table: 'ledger' }),
       ).toBeUndefined();
     });
 
     it('samples a backlog of 0 once the rows are archived', async () => {
       await waitFor('the backlog of orders to be 0', async () => {
-        return valueOf(await scrape(), 'das_archive_backlog_rows', { table: 'orders' }) === 0;
+        return valueOf(await scrape(), 'das_archive_backlog_rows', { connection: 'source', table: 'orders' }) === 0;
       });
     });
 
@@ -255,15 +255,15 @@ describeEachEngine('GET /metrics', (engine) => {
 
       it('still shows the last successes, read from the control database', () => {
         for (const run of [archived, purged]) {
-          expect(valueOf(samples, 'das_last_success_timestamp_seconds', { job: run.job, table: 'orders' })).toBe(
+          expect(valueOf(samples, 'das_last_success_timestamp_seconds', { job: run.job, connection: 'source', table: 'orders' })).toBe(
             Date.parse(run.finishedAt!) / 1000,
           );
         }
       });
 
       it('starts the counters of this process at 0 for every enabled policy', () => {
-        expect(valueOf(samples, 'das_rows_archived_total', { table: 'orders' })).toBe(0);
-        expect(valueOf(samples, 'das_batches_total', { job: 'archive', table: 'ledger' })).toBe(0);
+        expect(valueOf(samples, 'das_rows_archived_total', { connection: 'source', table: 'orders' })).toBe(0);
+        expect(valueOf(samples, 'das_batches_total', { job: 'archive', connection: 'source', table: 'ledger' })).toBe(0);
         expect(valueOf(samples, 'das_runs_total', { job: 'archive', status: 'succeeded' })).toBe(0);
       });
     });
@@ -314,7 +314,7 @@ describeEachEngine('GET /metrics', (engine) => {
         const after = await scrape();
         expect(valueOf(after, 'das_run_paused', { reason: 'threads-running' })).toBe(0);
         expect(valueOf(after, 'das_runs_running', { job: 'archive' })).toBe(0);
-        expect(valueOf(after, 'das_rows_archived_total', { table: 'events' })).toBe(50);
+        expect(valueOf(after, 'das_rows_archived_total', { connection: 'source', table: 'events' })).toBe(50);
       });
     });
   }

@@ -192,8 +192,8 @@ describe('README walkthrough', () => {
 
   it('shows in the metrics what the runs did', () => {
     const { text } = step('metrics');
-    expect(text).toContain(`das_rows_archived_total{table="orders"} ${toArchive}\n`);
-    expect(text).toContain(`das_rows_purged_total{table="orders"} ${toPurge}\n`);
+    expect(text).toContain(`das_rows_archived_total{connection="source",table="orders"} ${toArchive}\n`);
+    expect(text).toContain(`das_rows_purged_total{connection="source",table="orders"} ${toPurge}\n`);
     expect(text).toContain('das_runs_total{job="archive",status="succeeded"} 1\n');
     expect(text).toContain('das_runs_total{job="purge",status="succeeded"} 1\n');
   });

@@ -18,18 +18,20 @@ describe('DasMetrics', () => {
 
   it('gives a tracked table its counters at 0', async () => {
     const metrics = new DasMetrics({ processMetrics: false });
-    metrics.trackTable({ table: 'orders' });
+    metrics.trackTable({ connection: 'source', table: 'orders' });
 
     const samples = await scrape(metrics);
-    expect(valueOf(samples, 'das_rows_archived_total', { table: 'orders' })).toBe(0);
-    expect(valueOf(samples, 'das_rows_purged_total', { table: 'orders' })).toBe(0);
-    expect(valueOf(samples, 'das_batches_total', { job: 'purge', table: 'orders' })).toBe(0);
-    expect(valueOf(samples, 'das_batch_bytes_total', { job: 'archive', table: 'orders' })).toBe(0);
+    expect(valueOf(samples, 'das_rows_archived_total', { connection: 'source', table: 'orders' })).toBe(0);
+    expect(valueOf(samples, 'das_rows_purged_total', { connection: 'source', table: 'orders' })).toBe(0);
+    expect(valueOf(samples, 'das_batches_total', { job: 'purge', connection: 'source', table: 'orders' })).toBe(0);
+    expect(valueOf(samples, 'das_batch_bytes_total', { job: 'archive', connection: 'source', table: 'orders' })).toBe(
+      0,
+    );
   });
 
   it('never moves a last success back to an older time', async () => {
     const metrics = new DasMetrics({ processMetrics: false });
-    const labels = { job: 'archive' as const, table: 'orders' };
+    const labels = { job: 'archive' as const, connection: 'source', table: 'orders' };
     metrics.recordSuccess(labels, new Date('2026-12-02T00:00:00Z'));
     metrics.recordSuccess(labels, new Date('2026-12-01T00:00:00Z'));
 
@@ -42,11 +44,11 @@ describe('DasMetrics', () => {
     const metrics = new DasMetrics({ processMetrics: false });
     const sampledAt = new Date('2026-12-02T00:00:00Z');
     for (const table of ['orders', 'invoices']) {
-      metrics.trackTable({ table });
-      metrics.recordSuccess({ job: 'archive', table }, sampledAt);
-      metrics.setBacklog({ table }, { rows: 5, capped: false, sampledAt });
+      metrics.trackTable({ connection: 'source', table });
+      metrics.recordSuccess({ job: 'archive', connection: 'source', table }, sampledAt);
+      metrics.setBacklog({ connection: 'source', table }, { rows: 5, capped: false, sampledAt });
     }
-    metrics.retainTables([{ table: 'orders' }]);
+    metrics.retainTables([{ connection: 'source', table: 'orders' }]);
 
     const samples = await scrape(metrics);
     expect(samplesOf(samples, 'das_last_success_timestamp_seconds').map((s) => s.labels.table)).toEqual(['orders']);
@@ -55,22 +57,22 @@ describe('DasMetrics', () => {
     expect(samplesOf(samples, 'das_archive_backlog_sampled_timestamp_seconds').map((s) => s.labels.table)).toEqual([
       'orders',
     ]);
-    expect(valueOf(samples, 'das_rows_archived_total', { table: 'invoices' })).toBe(0);
+    expect(valueOf(samples, 'das_rows_archived_total', { connection: 'source', table: 'invoices' })).toBe(0);
   });
 
   it('shows a backlog, whether it is a lower bound, and when it was counted; forgetting removes all three', async () => {
     const metrics = new DasMetrics({ processMetrics: false });
     const sampledAt = new Date('2026-12-02T00:00:00Z');
-    metrics.setBacklog({ table: 'orders' }, { rows: 1000, capped: true, sampledAt });
+    metrics.setBacklog({ connection: 'source', table: 'orders' }, { rows: 1000, capped: true, sampledAt });
 
     let samples = await scrape(metrics);
-    expect(valueOf(samples, 'das_archive_backlog_rows', { table: 'orders' })).toBe(1000);
-    expect(valueOf(samples, 'das_archive_backlog_capped', { table: 'orders' })).toBe(1);
-    expect(valueOf(samples, 'das_archive_backlog_sampled_timestamp_seconds', { table: 'orders' })).toBe(
-      sampledAt.getTime() / 1000,
-    );
+    expect(valueOf(samples, 'das_archive_backlog_rows', { connection: 'source', table: 'orders' })).toBe(1000);
+    expect(valueOf(samples, 'das_archive_backlog_capped', { connection: 'source', table: 'orders' })).toBe(1);
+    expect(
+      valueOf(samples, 'das_archive_backlog_sampled_timestamp_seconds', { connection: 'source', table: 'orders' }),
+    ).toBe(sampledAt.getTime() / 1000);
 
-    metrics.forgetBacklog({ table: 'orders' });
+    metrics.forgetBacklog({ connection: 'source', table: 'orders' });
     samples = await scrape(metrics);
     expect(samples.filter((s) => s.name.startsWith('das_archive_backlog'))).toEqual([]);
   });

@@ -9,11 +9,14 @@ import {
 } from './metric-labels';
 
 describe('metric labels', () => {
-  const run = { id: 4, job: 'purge' as const, tableName: 'orders', status: 'succeeded' };
+  const run = { id: 4, job: 'purge' as const, sourceConnection: 'billing', tableName: 'orders', status: 'succeeded' };
 
   it('label a table by the policy or run it comes from, and nothing else about it', () => {
-    expect(tableLabels({ tableName: 'orders' })).toEqual({ table: 'orders' });
-    expect(jobTableLabels(run)).toEqual({ job: 'purge', table: 'orders' });
+    expect(tableLabels({ sourceConnection: 'source', tableName: 'orders' })).toEqual({
+      connection: 'source',
+      table: 'orders',
+    });
+    expect(jobTableLabels(run)).toEqual({ job: 'purge', connection: 'billing', table: 'orders' });
     expect(tablePart(jobTableLabels(run))).toEqual(tableLabels(run));
   });
 

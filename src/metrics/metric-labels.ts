@@ -3,10 +3,11 @@ import type { JobKind } from '../runs/entities/job-run.entity';
 
 /**
  * The labels of DAS's series, built in one place from a run or a policy. Everything about a table is
- * labelled by what these functions return, so a new dimension (the connection a policy reads from,
- * once policies name one) is added here and in the name lists beside them, and nowhere else.
+ * labelled by what these functions return: the source connection and the table, since one table name
+ * may be archived from two connections (a new dimension is added here and in the name lists below).
  */
 export interface TableLabels {
+  connection: string;
   table: string;
 }
 
@@ -15,21 +16,25 @@ export interface JobTableLabels extends TableLabels {
 }
 
 /** Label names, in the order prom-client is told them; they must match the objects below. */
-export const TABLE_LABEL_NAMES = ['table'] as const;
-export const JOB_TABLE_LABEL_NAMES = ['job', 'table'] as const;
+export const TABLE_LABEL_NAMES = ['connection', 'table'] as const;
+export const JOB_TABLE_LABEL_NAMES = ['job', 'connection', 'table'] as const;
 
 /** A policy, or a run of it: tables come from policies, so the label set stays bounded. */
-export function tableLabels(source: { readonly tableName: string }): TableLabels {
-  return { table: source.tableName };
+export function tableLabels(source: { readonly sourceConnection: string; readonly tableName: string }): TableLabels {
+  return { connection: source.sourceConnection, table: source.tableName };
 }
 
-export function jobTableLabels(run: { readonly job: JobKind; readonly tableName: string }): JobTableLabels {
+export function jobTableLabels(run: {
+  readonly job: JobKind;
+  readonly sourceConnection: string;
+  readonly tableName: string;
+}): JobTableLabels {
   return { job: run.job, ...tableLabels(run) };
 }
 
 /** The table part of a job's labels. */
 export function tablePart(labels: JobTableLabels): TableLabels {
-  return { table: labels.table };
+  return { connection: labels.connection, table: labels.table };
 }
 
 /** Why runs pause, as the throttling between batches names it; a new reason fails to compile here. */

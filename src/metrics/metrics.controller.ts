@@ -18,10 +18,10 @@ import { MetricsAccessGuard } from './metrics-access.guard';
 const EXPOSITION_EXAMPLE = [
   '# HELP das_rows_archived_total Rows moved from the source to the archive by this process (archive runs).',
   '# TYPE das_rows_archived_total counter',
-  'das_rows_archived_total{table="orders"} 20000',
+  'das_rows_archived_total{connection="source",table="orders"} 20000',
   '# HELP das_archive_backlog_rows Rows of each enabled policy older than its archive cutoff still in the source, at the last sample.',
   '# TYPE das_archive_backlog_rows gauge',
-  'das_archive_backlog_rows{table="orders"} 0',
+  'das_archive_backlog_rows{connection="source",table="orders"} 0',
   '',
 ].join('\n');
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
+import { ConnectionsModule } from '../connections/connections.module';
 import { AppConfig } from '../config/app-config';
 import { CONTROL_DB } from '../database/database.constants';
 import { PolicyModule } from '../policy/policy.module';
@@ -21,7 +22,13 @@ import { RunMetricsListener } from './run-metrics.listener';
  * nothing listens, samples or collects, and the route answers 404.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([JobRun], CONTROL_DB), JobRunnerModule, PolicyModule, AuthModule],
+  imports: [
+    TypeOrmModule.forFeature([JobRun], CONTROL_DB),
+    JobRunnerModule,
+    PolicyModule,
+    AuthModule,
+    ConnectionsModule,
+  ],
   controllers: [MetricsController],
   providers: [
     {

@@ -8,6 +8,7 @@ function run(id: number, job: JobKind, tableName: string, end: Partial<JobRun> =
   return Object.assign(new JobRun(), {
     id,
     job,
+    sourceConnection: 'source',
     tableName,
     status: 'running',
     rowsArchived: 0,
@@ -53,10 +54,10 @@ describe('RunMetrics', () => {
     });
 
     const samples = await scrape();
-    expect(valueOf(samples, 'das_rows_archived_total', { table: 'orders' })).toBe(25);
+    expect(valueOf(samples, 'das_rows_archived_total', { connection: 'source', table: 'orders' })).toBe(25);
     expect(samplesOf(samples, 'das_rows_purged_total')).toEqual([]);
-    expect(valueOf(samples, 'das_batches_total', { job: 'archive', table: 'orders' })).toBe(3);
-    expect(valueOf(samples, 'das_batch_bytes_total', { job: 'archive', table: 'orders' })).toBe(2000);
+    expect(valueOf(samples, 'das_batches_total', { job: 'archive', connection: 'source', table: 'orders' })).toBe(3);
+    expect(valueOf(samples, 'das_batch_bytes_total', { job: 'archive', connection: 'source', table: 'orders' })).toBe(2000);
     expect(valueOf(samples, 'das_batch_duration_seconds_count', { job: 'archive' })).toBe(2);
     expect(valueOf(samples, 'das_batch_duration_seconds_sum', { job: 'archive' })).toBeCloseTo(3.02);
     expect(valueOf(samples, 'das_batch_duration_seconds_bucket', { job: 'archive', le: '0.025' })).toBe(1);
@@ -65,7 +66,7 @@ describe('RunMetrics', () => {
     expect(valueOf(samples, 'das_runs_total', { job: 'archive', status: 'succeeded' })).toBe(1);
     expect(valueOf(samples, 'das_runs_total', { job: 'archive', status: 'failed' })).toBe(0);
     expect(valueOf(samples, 'das_runs_running', { job: 'archive' })).toBe(0);
-    expect(valueOf(samples, 'das_last_success_timestamp_seconds', { job: 'archive', table: 'orders' })).toBe(
+    expect(valueOf(samples, 'das_last_success_timestamp_seconds', { job: 'archive', connection: 'source', table: 'orders' })).toBe(
       finishedAt.getTime() / 1000,
     );
   });
@@ -84,8 +85,8 @@ describe('RunMetrics', () => {
     });
 
     const samples = await scrape();
-    expect(valueOf(samples, 'das_rows_purged_total', { table: 'orders' })).toBe(7);
-    expect(valueOf(samples, 'das_batch_bytes_total', { job: 'purge', table: 'orders' })).toBe(0);
+    expect(valueOf(samples, 'das_rows_purged_total', { connection: 'source', table: 'orders' })).toBe(7);
+    expect(valueOf(samples, 'das_batch_bytes_total', { job: 'purge', connection: 'source', table: 'orders' })).toBe(0);
     expect(valueOf(samples, 'das_runs_total', { job: 'purge', status: 'failed' })).toBe(1);
     expect(samplesOf(samples, 'das_last_success_timestamp_seconds')).toEqual([]);
   });

@@ -1,14 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { daysBefore } from '../../archive/engine/engine-results';
 import { AppConfig } from '../../config/app-config';
-import { DataSourceRegistry } from '../../database/data-source-registry';
-import { SOURCE_DB } from '../../database/database.constants';
+import { BUILT_IN_SOURCE } from '../../connections/connection-names';
+import { DataSourceFactory } from '../../connections/data-source-factory';
 import { inspectTable } from '../../database/schema/schema-inspector';
-import { SqlClient } from '../../database/sql-client';
 import { Policy } from '../../policy/entities/policy.entity';
 import { policyProblems } from '../../policy/policy-rules';
 import { DasMetrics } from '../das-metrics';
-import { tableLabels } from '../metric-labels';
+import { labelKey, tableLabels } from '../metric-labels';
 import { BacklogRow, backlogCountQuery, backlogOf, dateIndexOf } from './backlog-query';
 
 /** Why a policy's backlog is not counted; each is logged once per policy until it changes. */
@@ -28,7 +27,7 @@ export class ArchiveBacklog {
   private readonly skipsLogged = new Map<string, string>();
 
   constructor(
-    private readonly databases: DataSourceRegistry,
+    private readonly databases: DataSourceFactory,
     private readonly metrics: DasMetrics,
     config: AppConfig,
   ) {
@@ -38,45 +37,46 @@ export class ArchiveBacklog {
   /** Samples the policy's backlog. A failure is logged and leaves the previous value shown. */
   async sample(policy: Policy, terminate: AbortSignal): Promise<void> {
     const labels = tableLabels(policy);
-    const source = this.sourceOf(policy);
-    const cutoff = source.dialect.formatTimestamp(daysBefore(new Date(), policy.archiveAfterDays));
     let outcome: Skip | { kind: 'counted'; rows: number; capped: boolean };
     try {
-      outcome = await source.withSession(
-        async (session) => {
-          const table = await inspectTable(session, source.schema, policy.tableName);
-          const problems = policyProblems(policy, table);
-          if (problems.length > 0 || !table) {
-            return { kind: 'policy-mismatch' as const, problems };
-          }
-          const index = dateIndexOf(table, policy.dateColumn);
-          if (!index) {
-            return { kind: 'no-date-index' as const };
-          }
-          const query = backlogCountQuery(session.dialect, {
-            schema: source.schema,
-            table: table.name,
-            index: index.name,
-            dateColumn: policy.dateColumn,
-            cutoff,
-            criteria: policy.criteria,
-            maxRows: this.maxRows,
-          });
-          const [row] = await session.query<BacklogRow>(query.sql, query.params);
-          return { kind: 'counted' as const, ...backlogOf(row, this.maxRows) };
-        },
-        { terminate },
-      );
+      outcome = await this.databases.withClient(policy.sourceConnection, 'source', (source) => {
+        const cutoff = source.dialect.formatTimestamp(daysBefore(new Date(), policy.archiveAfterDays));
+        return source.withSession(
+          async (session) => {
+            const table = await inspectTable(session, source.schema, policy.tableName);
+            const problems = policyProblems(policy, table);
+            if (problems.length > 0 || !table) {
+              return { kind: 'policy-mismatch' as const, problems };
+            }
+            const index = dateIndexOf(table, policy.dateColumn);
+            if (!index) {
+              return { kind: 'no-date-index' as const };
+            }
+            const query = backlogCountQuery(session.dialect, {
+              schema: source.schema,
+              table: table.name,
+              index: index.name,
+              dateColumn: policy.dateColumn,
+              cutoff,
+              criteria: policy.criteria,
+              maxRows: this.maxRows,
+            });
+            const [row] = await session.query<BacklogRow>(query.sql, query.params);
+            return { kind: 'counted' as const, ...backlogOf(row, this.maxRows) };
+          },
+          { terminate },
+        );
+      });
     } catch (error) {
       if (!terminate.aborted) {
         this.logger.warn(
-          `Could not sample the archive backlog of "${policy.tableName}" (the last value stays): ${(error as Error).message}`,
+          `Could not sample the archive backlog of ${describe(policy)} (the last value stays): ${(error as Error).message}`,
         );
       }
       return;
     }
     if (outcome.kind === 'counted') {
-      this.skipsLogged.delete(policy.tableName);
+      this.skipsLogged.delete(labelKey(labels));
       this.metrics.setBacklog(labels, { rows: outcome.rows, capped: outcome.capped, sampledAt: new Date() });
       return;
     }
@@ -84,26 +84,26 @@ export class ArchiveBacklog {
     this.warnOnce(policy, outcome);
   }
 
-  /**
-   * The database the policy's rows live in. Today every policy reads the configured source; when
-   * policies name their connection, it is resolved here, as the job runner resolves it.
-   */
-  private sourceOf(_policy: Policy): SqlClient {
-    return this.databases.get(SOURCE_DB);
-  }
-
   private warnOnce(policy: Policy, skip: Skip): void {
     const message =
       skip.kind === 'no-date-index'
-        ? `The archive backlog of "${policy.tableName}" is not sampled: no index of the table starts with its date ` +
+        ? `The archive backlog of ${describe(policy)} is not sampled: no index of the table starts with its date ` +
           `column "${policy.dateColumn}", and counting without one would scan the table. Add such an index ` +
           'to get das_archive_backlog_rows for this table.'
-        : `The archive backlog of "${policy.tableName}" is not sampled: the policy no longer matches the source ` +
+        : `The archive backlog of ${describe(policy)} is not sampled: the policy no longer matches the source ` +
           `table: ${skip.problems.join('; ')}`;
-    if (this.skipsLogged.get(policy.tableName) === message) {
+    const key = labelKey(tableLabels(policy));
+    if (this.skipsLogged.get(key) === message) {
       return;
     }
-    this.skipsLogged.set(policy.tableName, message);
+    this.skipsLogged.set(key, message);
     this.logger.warn(message);
   }
+}
+
+/** "orders", or "orders" of connection "billing" when the policy reads another connection. */
+function describe(policy: Policy): string {
+  return policy.sourceConnection === BUILT_IN_SOURCE
+    ? `"${policy.tableName}"`
+    : `"${policy.tableName}" of connection "${policy.sourceConnection}"`;
 }
