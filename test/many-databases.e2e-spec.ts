@@ -12,7 +12,9 @@ import {
 } from './support/connection-fixtures';
 import { RunBody, caller, waitForRunEnd } from './support/job-fixtures';
 import { testMysqlUrl } from './support/mariadb-test-server';
+import { parseExposition, valueOf } from './support/exposition';
 import { TestApp, startTestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
 import { RawSql, TestDatabases, createTestDatabases, describeMariaDb } from './support/test-databases';
 
 /**
@@ -41,7 +43,7 @@ describeMariaDb('several databases [mariadb]', () => {
     databases = await createTestDatabases('mysql');
     shop = await createConnectionTarget(testMysqlUrl() ?? '', 'shop', ROLE_GRANTS.source);
     vault = await createConnectionTarget(second.url('mysql'), 'vault', ROLE_GRANTS.archive);
-    app = await startTestApp(databases, { ENCRYPTION_KEY: newEncryptionKey() });
+    app = await startTestApp(databases, { ENCRYPTION_KEY: newEncryptionKey(), METRICS_BACKLOG_INTERVAL_SECONDS: '1' });
     admin = adminClient(app, await app.adminToken());
 
     await createNotedTable(databases.source, 'orders', { old: 30, recent: 5, note: 'built-in order' });
@@ -243,6 +245,32 @@ describeMariaDb('several databases [mariadb]', () => {
       new Set(['connection.create', 'policy.upsert', 'run.start', 'archive.read']),
     );
     expect(audit.every((entry) => entry.connection === 'shop_b')).toBe(true);
+  });
+
+  it('labels metrics by connection and counts each backlog on its own source', async () => {
+    // Three more overdue invoices in shop_b, and the date index the backlog count needs. The built-in
+    // source has no invoices table: a count that read it would show no series at all.
+    await shop.sql('CREATE INDEX ix_invoices_created ON invoices (created_at)');
+    await shop.sql(
+      `INSERT INTO invoices (id, customer_id, note, created_at) VALUES (101, 1, 'late', UTC_TIMESTAMP() - INTERVAL 40 DAY),
+       (102, 1, 'late', UTC_TIMESTAMP() - INTERVAL 40 DAY), (103, 1, 'late', UTC_TIMESTAMP() - INTERVAL 40 DAY)`,
+    );
+    const samples = await waitFor('the backlog of shop_b invoices', async () => {
+      const scraped = parseExposition((await admin.get('/metrics')).text);
+      return valueOf(scraped, 'das_archive_backlog_rows', { connection: 'shop_b', table: 'invoices' }) === 3 && scraped;
+    });
+    // Counters are this process's runs: each equals the sum over the runs recorded for that policy.
+    const runs = (await admin.get('/api/v1/runs?limit=100')).body as RunBody[];
+    for (const policy of policies) {
+      const archived = runs
+        .filter((run) => run.sourceConnection === policy.sourceConnection && run.tableName === policy.tableName)
+        .reduce((sum, run) => sum + (run.rowsArchived ?? 0), 0);
+      expect(
+        valueOf(samples, 'das_rows_archived_total', { connection: policy.sourceConnection, table: policy.tableName }),
+      ).toBe(archived);
+    }
+    expect(valueOf(samples, 'das_archive_backlog_rows', { connection: 'source', table: 'invoices' })).toBeUndefined();
+    await shop.sql('DELETE FROM invoices WHERE id > 100');
   });
 
   it('refuses to delete a connection that policies use, naming them', async () => {
