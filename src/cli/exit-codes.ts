@@ -1,5 +1,6 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { ConnectionError } from '../connections/connection-errors';
+import { DomainError } from '../common/domain-error';
 
 /** Exit codes of every command; scripts and cron wrappers branch on these. */
 export const EXIT = {
@@ -52,13 +53,17 @@ export function isCommanderExit(error: unknown): error is CommanderExit {
 }
 
 /**
- * The exit code for an error a command threw. The services speak HTTP exceptions and connection
- * errors: a 400 or 404 (or an invalid or unknown connection) means the caller named something wrong
- * (a password too short, no policy for that table, no such user), anything else is a failure.
+ * The exit code for an error a command threw. Invalid input or a name that does not exist (a
+ * password too short, no policy for that table, no such user, an unknown connection) is bad
+ * usage, anything else is a failure. Services throw domain errors (DomainError, ConnectionError);
+ * some older ones still speak HTTP (a 400 or 404 alike).
  */
 export function exitCodeOf(error: unknown): number {
   if (isCommanderExit(error)) {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof DomainError) {
+    return error.kind === 'invalid' || error.kind === 'not-found' ? EXIT.usage : EXIT.failed;
   }
   if (error instanceof CliUsageError || error instanceof BadRequestException || error instanceof NotFoundException) {
     return EXIT.usage;

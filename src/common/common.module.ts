@@ -1,6 +1,6 @@
 import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { UnexpectedErrorFilter } from './unexpected-error.filter';
+import { ApiExceptionFilter } from './api-exception.filter';
 
 /**
  * Cross-cutting request handling, registered as APP_* providers so that e2e tests get exactly
@@ -18,7 +18,7 @@ import { UnexpectedErrorFilter } from './unexpected-error.filter';
           transformOptions: { enableImplicitConversion: false },
         }),
     },
-    { provide: APP_FILTER, useClass: UnexpectedErrorFilter },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],
 })
 export class CommonModule {}

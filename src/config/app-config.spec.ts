@@ -1,5 +1,12 @@
 import { resolve } from 'node:path';
-import { AppConfig, ConfigValidationError, Environment, buildAppConfig, parseDuration } from './app-config';
+import {
+  AppConfig,
+  ConfigValidationError,
+  Environment,
+  buildAppConfig,
+  parseByteSize,
+  parseDuration,
+} from './app-config';
 
 const BASE_DIR = '/srv/das';
 
@@ -50,6 +57,8 @@ describe('buildAppConfig', () => {
         metrics: { enabled: true, token: null, backlogIntervalSeconds: 300, backlogMaxRows: 1_000_000 },
       });
       expect(config.jwt.expiresInSeconds).toBe(3600);
+      expect(config.jwt.checkCacheMs).toBe(5000);
+      expect(config.http).toEqual({ bodyLimitBytes: 100 * 1024, bodyLimit: '100kb' });
     });
 
     it('makes a random JWT secret per boot and says so', () => {
@@ -86,6 +95,8 @@ describe('buildAppConfig', () => {
         METRICS_TOKEN: 'a-metrics-token-of-at-least-32-characters',
         METRICS_BACKLOG_INTERVAL_SECONDS: '0',
         METRICS_BACKLOG_MAX_ROWS: '50000',
+        TOKEN_CHECK_CACHE_MS: '250',
+        HTTP_BODY_LIMIT: '1MB',
       },
       BASE_DIR,
     );
@@ -111,7 +122,13 @@ describe('buildAppConfig', () => {
         backlogIntervalSeconds: 0,
         backlogMaxRows: 50000,
       },
-      jwt: { secret: 'a-production-secret-of-at-least-32-chars', secretGenerated: false, expiresInSeconds: 1800 },
+      jwt: {
+        secret: 'a-production-secret-of-at-least-32-chars',
+        secretGenerated: false,
+        expiresInSeconds: 1800,
+        checkCacheMs: 250,
+      },
+      http: { bodyLimitBytes: 1024 * 1024, bodyLimit: '1mb' },
     });
     expect(config.controlDb).toEqual({
       engine: 'mysql',
@@ -180,6 +197,10 @@ describe('buildAppConfig', () => {
     ['METRICS_BACKLOG_MAX_ROWS', '999', /METRICS_BACKLOG_MAX_ROWS must be an integer from 1000 to 1000000000/],
     ['METRICS_TOKEN', 'two words', /METRICS_TOKEN must not contain whitespace/],
     ['ADMIN_PASSWORD', 'long-enough-password', /ADMIN_USERNAME and ADMIN_PASSWORD must be set together/],
+    ['TOKEN_CHECK_CACHE_MS', '5001', /TOKEN_CHECK_CACHE_MS must be an integer from 0 to 5000 \(got "5001"\)/],
+    ['HTTP_BODY_LIMIT', 'lots', /HTTP_BODY_LIMIT must be a size from 1kb to 10mb, like 100kb or 1mb \(got "lots"\)/],
+    ['HTTP_BODY_LIMIT', '11mb', /HTTP_BODY_LIMIT must be a size from 1kb to 10mb/],
+    ['HTTP_BODY_LIMIT', '1023', /HTTP_BODY_LIMIT must be a size from 1kb to 10mb/],
   ])('rejects %s=%p with a message naming it', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toEqual([expect.stringMatching(message)]);
@@ -304,6 +325,22 @@ describe('ENCRYPTION_KEY and the connection settings', () => {
     ['NEW_ENCRYPTION_KEY', 'abc', /NEW_ENCRYPTION_KEY must be 32 random bytes/],
   ])('rejects %s=%p', (name, value, message) => {
     expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+describe('parseByteSize', () => {
+  it.each([
+    ['2048', 2048],
+    ['512b', 512],
+    ['100kb', 102400],
+    ['1MB', 1048576],
+    [' 64 kb ', 65536],
+  ])('reads %p as %p bytes', (raw, bytes) => {
+    expect(parseByteSize(raw)).toBe(bytes);
+  });
+
+  it.each(['', 'lots', '1.5mb', '-1kb', '1gb', '0x10'])('rejects %p', (raw) => {
+    expect(parseByteSize(raw)).toBeNull();
   });
 });
 

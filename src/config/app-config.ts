@@ -25,6 +25,17 @@ export class AppConfig {
     /** True when no JWT_SECRET was given and a random one was made for this boot. */
     readonly secretGenerated: boolean;
     readonly expiresInSeconds: number;
+    /**
+     * How long a token's user state (exists, enabled, token version) and its revocation are cached
+     * per process before the control database is asked again: the longest a revoked token still works.
+     */
+    readonly checkCacheMs: number;
+  };
+  readonly http: {
+    /** Largest request body accepted, in bytes (HTTP_BODY_LIMIT). */
+    readonly bodyLimitBytes: number;
+    /** HTTP_BODY_LIMIT as configured, e.g. `100kb`, for messages. */
+    readonly bodyLimit: string;
   };
   readonly allowSignup: boolean;
   readonly bootstrapAdmin: { readonly username: string; readonly password: string } | null;
@@ -112,6 +123,14 @@ export const DEFAULT_DATABASE_URLS = {
 } as const;
 
 const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+/** The promise made to admins: a revoked token stops working within 5 s (decision 011). */
+export const MAX_TOKEN_CHECK_CACHE_MS = 5000;
+
+const DEFAULT_BODY_LIMIT = '100kb';
+const MIN_BODY_LIMIT_BYTES = 1024;
+/** Every body DAS accepts is a few kB; megabytes are only ever an attack or a mistake. */
+const MAX_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
 /**
  * Validates the environment and returns the typed configuration.
@@ -222,6 +241,13 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     problems.push(`JWT_EXPIRES_IN must be a duration like 3600, 30m, 1h or 7d (got "${expiresRaw}")`);
   }
 
+  const bodyLimit = (read('HTTP_BODY_LIMIT') ?? DEFAULT_BODY_LIMIT).toLowerCase();
+  let bodyLimitBytes = parseByteSize(bodyLimit);
+  if (bodyLimitBytes === null || bodyLimitBytes < MIN_BODY_LIMIT_BYTES || bodyLimitBytes > MAX_BODY_LIMIT_BYTES) {
+    problems.push(`HTTP_BODY_LIMIT must be a size from 1kb to 10mb, like 100kb or 1mb (got "${bodyLimit}")`);
+    bodyLimitBytes = null;
+  }
+
   const adminUsername = read('ADMIN_USERNAME');
   const adminPassword = read('ADMIN_PASSWORD');
   if ((adminUsername === undefined) !== (adminPassword === undefined)) {
@@ -281,7 +307,16 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     archiveDb,
     embeddedDefault,
     seedSampleData: !read('SOURCE_DB_URL'),
-    jwt: { secret: jwtSecret, secretGenerated, expiresInSeconds: expiresInSeconds ?? 3600 },
+    jwt: {
+      secret: jwtSecret,
+      secretGenerated,
+      expiresInSeconds: expiresInSeconds ?? 3600,
+      checkCacheMs: integer('TOKEN_CHECK_CACHE_MS', MAX_TOKEN_CHECK_CACHE_MS, 0, MAX_TOKEN_CHECK_CACHE_MS),
+    },
+    http: {
+      bodyLimitBytes: bodyLimitBytes ?? (parseByteSize(DEFAULT_BODY_LIMIT) as number),
+      bodyLimit: bodyLimitBytes === null ? DEFAULT_BODY_LIMIT : bodyLimit,
+    },
     allowSignup: boolean('ALLOW_SIGNUP', true),
     bootstrapAdmin: adminUsername && adminPassword ? { username: adminUsername, password: adminPassword } : null,
     scheduler: {
@@ -356,6 +391,14 @@ export function encryptionKeyProblem(raw: string): string | null {
     return `is not random (it repeats a few byte values) ${hint}`;
   }
   return null;
+}
+
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** `2048`, `512b`, `100kb`, `1mb` → bytes (1024-based, as body-parser counts); null when malformed. */
+export function parseByteSize(raw: string): number | null {
+  const match = /^(\d{1,9})\s*(b|kb|mb)?$/i.exec(raw.trim());
+  return match ? Number(match[1]) * BYTE_UNITS[(match[2] ?? 'b').toLowerCase()] : null;
 }
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
