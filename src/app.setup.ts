@@ -1,28 +1,31 @@
-import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { configureRequestBodies } from './common/request-body';
+import { AppConfig } from './config/app-config';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** Unprefixed routes: probes, metrics and docs live at the root, everything else under /api/v1. */
 const ROOT_ROUTES = ['health', 'ready', 'metrics'];
 
+/**
+ * Options for creating the HTTP app, in main.ts and e2e tests alike. Nest's default body parsers
+ * stay off: configureApp installs the strict one (see request-body.ts).
+ */
+export const HTTP_APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
+
 /** Everything main.ts does to the app besides listening; e2e tests call it too. */
-export function configureApp(app: INestApplication): INestApplication {
-  app.setGlobalPrefix('api/v1', { exclude: ROOT_ROUTES });
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  setRoutePrefix(app);
   app.use(helmet());
+  configureRequestBodies(app, app.get(AppConfig));
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('DAS — Data Archival Service')
-      .setDescription(
-        'Moves old rows from a production database into an archive database, purges them after their ' +
-          'retention period, and serves them to permitted readers. Every /api/v1 route except signup and ' +
-          'login needs a bearer token from POST /api/v1/auth/login.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/** Routes live under /api/v1, probes at the root (the OpenAPI export needs exactly this too). */
+export function setRoutePrefix(app: INestApplication): void {
+  app.setGlobalPrefix('api/v1', { exclude: ROOT_ROUTES });
 }

@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { HTTP_APP_OPTIONS, configureApp } from './app.setup';
 import { loadConfigOrExit } from './config/load-config-or-exit';
 import { EncryptionKeyError } from './connections/connection-errors';
 
@@ -10,7 +11,10 @@ const FORCED_EXIT_MARGIN_MS = 4_500;
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
-  const app = await NestFactory.create(AppModule.register(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    ...HTTP_APP_OPTIONS,
+    bufferLogs: true,
+  });
   const logger = app.get(Logger);
   app.useLogger(logger);
   configureApp(app);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config';
@@ -26,6 +26,8 @@ const REQUEST_ID = /^[\w.-]{1,128}$/;
         const scrub = createSecretScrubber(configuredSecrets(config));
         const stdout: DestinationStream = { write: (line: string) => process.stdout.write(scrub(line)) };
         return {
+          // Express 5 wildcard syntax: the library's default (`*`) makes Nest warn at every start.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: [
             {
               level: config.logLevel,
@@ -36,6 +38,9 @@ const REQUEST_ID = /^[\w.-]{1,128}$/;
                 res.setHeader('x-request-id', id);
                 return id;
               },
+              // A client error is the client's to fix: a warning, never an error with a stack.
+              customLogLevel: (_req: IncomingMessage, res: { statusCode: number }, error?: Error) =>
+                error !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
               autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.has((req.url ?? '').split('?')[0]) },
               // Method, URL and status only: headers carry tokens and cookies, bodies carry passwords.
               serializers: {
