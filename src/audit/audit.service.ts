@@ -11,7 +11,7 @@ import { AuditEntry } from './entities/audit-entry.entity';
  * Who acted: the caller of an HTTP route, or a name for a non-human actor —
  * `system` (scheduler, boot), `cli`, or `anonymous` (e.g. a failed login).
  */
-export type AuditActor = AuthenticatedUser | string;
+export type AuditActor = Pick<AuthenticatedUser, 'id' | 'username'> | string;
 
 export interface AuditRecord {
   actor: AuditActor;

@@ -1,14 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { User } from '../users/entities/user.entity';
-import { AccessTokenClaims, parseAccessTokenClaims } from './access-token-claims';
-import { AuthenticatedUser } from './authenticated-user';
+import { AccessTokenClaims } from './access-token-claims';
 
 /** The only algorithm DAS signs with and accepts; naming it stops `alg: none` and key-confusion tricks. */
-const ALGORITHM = 'HS256';
+export const ACCESS_TOKEN_ALGORITHM = 'HS256';
 
-/** Issues and verifies the HS256 access tokens. */
+/** Issues the HS256 access tokens (JwtStrategy verifies them). */
 @Injectable()
 export class AccessTokenService {
   constructor(
@@ -20,31 +20,23 @@ export class AccessTokenService {
     return this.config.jwt.expiresInSeconds;
   }
 
-  /** Roles and permissions are copied into the token: they stay as they are until the next login. */
-  issue(user: Pick<User, 'id' | 'username' | 'role' | 'permissions'>): Promise<string> {
+  /**
+   * Role and permissions are copied into the token, with the user's token version: any later
+   * change to them raises the version, and the token is refused from then on (decision 011).
+   */
+  issue(user: Pick<User, 'id' | 'username' | 'role' | 'permissions' | 'tokenVersion'>): Promise<string> {
     const claims: Omit<AccessTokenClaims, 'iat' | 'exp'> = {
       sub: String(user.id),
       username: user.username,
       role: user.role,
       permissions: [...user.permissions],
+      jti: randomBytes(16).toString('base64url'),
+      ver: user.tokenVersion,
     };
     return this.jwt.signAsync(claims, {
       secret: this.config.jwt.secret,
-      algorithm: ALGORITHM,
+      algorithm: ACCESS_TOKEN_ALGORITHM,
       expiresIn: this.lifetimeSeconds,
     });
-  }
-
-  /** The caller, or null when the token is forged, expired, or its claims are malformed. */
-  async verify(token: string): Promise<AuthenticatedUser | null> {
-    try {
-      const payload: unknown = await this.jwt.verifyAsync(token, {
-        secret: this.config.jwt.secret,
-        algorithms: [ALGORITHM],
-      });
-      return parseAccessTokenClaims(payload);
-    } catch {
-      return null;
-    }
   }
 }

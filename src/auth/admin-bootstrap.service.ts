@@ -1,4 +1,5 @@
-import { ConflictException, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConflictError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { USERNAME_PATTERN, USERNAME_RULE } from '../users/credential-rules';
 import { UsersService } from '../users/users.service';
@@ -45,7 +46,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     try {
       await this.users.createAdmin(username, password, 'system');
     } catch (error) {
-      if (error instanceof ConflictException && (await this.users.findByUsername(username))?.role === 'admin') {
+      if (error instanceof ConflictError && (await this.users.findByUsername(username))?.role === 'admin') {
         return 'created-elsewhere';
       }
       throw error;

@@ -1,9 +1,12 @@
-import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { ForbiddenError, UnauthenticatedError } from '../common/domain-error';
 import { UsersService } from '../users/users.service';
 import { PasswordHasher } from '../users/password-hasher';
 import { AccessTokenService } from './access-token.service';
+import { AuthenticatedUser } from './authenticated-user';
 import { TokenResponseDto } from './dto/token-response.dto';
+import { RevokedTokens } from './revoked-tokens.service';
 
 /** One message for unknown users and wrong passwords, so a response never confirms a username exists. */
 const BAD_CREDENTIALS = 'Invalid username or password';
@@ -16,6 +19,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: AccessTokenService,
+    private readonly revokedTokens: RevokedTokens,
     private readonly audit: AuditService,
   ) {}
 
@@ -30,12 +34,22 @@ export class AuthService {
         action: 'auth.login.failed',
         details: { username, ip: clientIp ?? null, reason: user ? 'wrong-password' : 'unknown-user' },
       });
-      throw new UnauthorizedException(BAD_CREDENTIALS);
+      throw new UnauthenticatedError(BAD_CREDENTIALS);
+    }
+    if (user.disabled) {
+      // Only said to whoever knows the password: it tells nothing new about which names exist.
+      throw new ForbiddenError('This account is disabled: ask an admin to enable it');
     }
     return {
       access_token: await this.tokens.issue(user),
       token_type: 'Bearer',
       expires_in: this.tokens.lifetimeSeconds,
     };
+  }
+
+  /** Revokes the token of this request; the user's other tokens stay valid. */
+  async logout(caller: AuthenticatedUser): Promise<void> {
+    await this.revokedTokens.revoke(caller.token, caller.id);
+    await this.audit.record({ actor: caller, action: 'auth.logout', details: { tokenId: caller.token.id } });
   }
 }

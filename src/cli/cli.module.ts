@@ -14,10 +14,14 @@ import { KeysRotateCommand } from './commands/keys-rotate.command';
 import { MigrateCommand } from './commands/migrate.command';
 import { PolicyListCommand } from './commands/policy-list.command';
 import { PurgeRunCommand } from './commands/purge-run.command';
+import { DeleteUserCommand, DisableUserCommand, EnableUserCommand } from './commands/user-lifecycle.command';
 
 const COMMANDS = [
   CreateAdminCommand,
   GrantCommand,
+  DisableUserCommand,
+  EnableUserCommand,
+  DeleteUserCommand,
   PolicyListCommand,
   ArchiveRunCommand,
   PurgeRunCommand,

@@ -1,36 +1,32 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-  UnauthorizedException,
-} from '@nestjs/common';
-import { AccessTokenService } from '../auth/access-token.service';
+import { ExecutionContext, ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
 import { AuthenticatedRequest } from '../auth/authenticated-request';
+import { AuthenticatedUser } from '../auth/authenticated-user';
 import { AppConfig } from '../config/app-config';
 import { bearerCredential, isMetricsToken } from './metrics-token';
 
+const INVALID_METRICS_CREDENTIAL =
+  'Invalid or expired token: send METRICS_TOKEN, or log in again at POST /api/v1/auth/login';
+
 /**
  * Who may read GET /metrics: a Prometheus server with METRICS_TOKEN, or an admin with their access
- * token (checked exactly as the global guard checks it). The route is @Public() to the global guard
- * because METRICS_TOKEN is not a JWT; this guard is then its only gate, and it denies by default.
- * With METRICS_ENABLED=false the route is not there for anyone (404).
+ * token — checked by the same passport `jwt` strategy as every other route (signature, expiry,
+ * logout, token version). The route is @Public() to the global guard because METRICS_TOKEN is not
+ * a JWT; this guard is then its only gate, and it denies by default. With METRICS_ENABLED=false the
+ * route is not there for anyone (404).
  */
 @Injectable()
-export class MetricsAccessGuard implements CanActivate {
+export class MetricsAccessGuard extends AuthGuard('jwt') {
   private readonly enabled: boolean;
   private readonly token: string | null;
 
-  constructor(
-    private readonly tokens: AccessTokenService,
-    config: AppConfig,
-  ) {
+  constructor(config: AppConfig) {
+    super();
     this.enabled = config.metrics.enabled;
     this.token = config.metrics.token;
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.enabled) {
       throw new NotFoundException('Metrics are turned off on this server (METRICS_ENABLED=false)');
     }
@@ -46,16 +42,25 @@ export class MetricsAccessGuard implements CanActivate {
     if (credential !== null && this.token !== null && isMetricsToken(credential, this.token)) {
       return true;
     }
-    const user = credential === null ? null : await this.tokens.verify(credential);
+    await super.canActivate(context);
+    const user = request.user;
     if (!user) {
-      throw new UnauthorizedException(
-        'Invalid or expired token: send METRICS_TOKEN, or log in again at POST /api/v1/auth/login',
-      );
+      throw new UnauthorizedException(INVALID_METRICS_CREDENTIAL);
     }
     if (user.role !== 'admin') {
       throw new ForbiddenException(`This action needs the role admin (or METRICS_TOKEN); you are "${user.role}"`);
     }
-    request.user = user;
     return true;
+  }
+
+  /** `error` is what JwtStrategy.validate threw (a stale token says so); otherwise a bad token. */
+  override handleRequest<TUser = AuthenticatedUser>(error: unknown, user: TUser | false): TUser {
+    if (error instanceof Error) {
+      throw error;
+    }
+    if (!user) {
+      throw new UnauthorizedException(INVALID_METRICS_CREDENTIAL);
+    }
+    return user;
   }
 }

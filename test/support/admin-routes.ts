@@ -16,6 +16,9 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'get', path: '/api/v1/users' },
   { method: 'put', path: '/api/v1/users/{self}/permissions', body: { tables: ['orders'] } },
   { method: 'put', path: '/api/v1/users/{self}/role', body: { role: 'admin' } },
+  { method: 'patch', path: '/api/v1/users/{self}', body: { disabled: false } },
+  { method: 'delete', path: '/api/v1/users/{self}' },
+  { method: 'post', path: '/api/v1/users/{self}/revoke-tokens' },
   { method: 'get', path: '/api/v1/audit' },
   { method: 'get', path: '/api/v1/policies' },
   {

@@ -25,5 +25,6 @@ export function httpContext(
   } as unknown as ExecutionContext;
 }
 
-export const alice: AuthenticatedUser = { id: 2, username: 'alice', role: 'user', permissions: ['orders'] };
-export const root: AuthenticatedUser = { id: 1, username: 'root', role: 'admin', permissions: [] };
+const token = { id: 'test-token-0123456789', version: 1, expiresAt: new Date('2100-01-01T00:00:00Z') };
+export const alice: AuthenticatedUser = { id: 2, username: 'alice', role: 'user', permissions: ['orders'], token };
+export const root: AuthenticatedUser = { id: 1, username: 'root', role: 'admin', permissions: [], token };

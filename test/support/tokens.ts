@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Hand-made JWTs for attacking the token checks (other secret, `alg: none`, tampered payload, odd
@@ -8,14 +8,18 @@ export type JwtPart = Record<string, unknown>;
 
 const encode = (part: JwtPart) => Buffer.from(JSON.stringify(part)).toString('base64url');
 
+const HMAC_OF_ALGORITHM: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+
+/** Signs with the HMAC the header's `alg` names (HS256 unless the header says HS384 or HS512). */
 export function signHs256(payload: JwtPart, secret: string, header: JwtPart = { alg: 'HS256', typ: 'JWT' }): string {
   const unsigned = `${encode(header)}.${encode(payload)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+  const hmac = HMAC_OF_ALGORITHM[String(header.alg)] ?? 'sha256';
+  return `${unsigned}.${createHmac(hmac, secret).update(unsigned).digest('base64url')}`;
 }
 
-/** An unsigned token (`alg: none`, empty signature). */
-export function unsignedToken(payload: JwtPart): string {
-  return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(payload)}.`;
+/** An unsigned token (`alg: none` by default, as spelled in `alg`, empty signature). */
+export function unsignedToken(payload: JwtPart, alg = 'none'): string {
+  return `${encode({ alg, typ: 'JWT' })}.${encode(payload)}.`;
 }
 
 export function decodeJwt(token: string): { header: JwtPart; payload: JwtPart } {
@@ -32,8 +36,18 @@ export function tamperPayload(token: string, change: (payload: JwtPart) => JwtPa
   return `${header}.${encode(change(decodeJwt(token).payload))}.${signature}`;
 }
 
-/** Claims of a well-formed DAS token, to build variants from. */
+/** Claims of a well-formed DAS token (a fresh `jti`, token version 1), to build variants from. */
 export function claims(overrides: JwtPart = {}): JwtPart {
   const now = Math.floor(Date.now() / 1000);
-  return { sub: '1', username: 'admin', role: 'admin', permissions: [], iat: now, exp: now + 3600, ...overrides };
+  return {
+    sub: '1',
+    username: 'admin',
+    role: 'admin',
+    permissions: [],
+    jti: randomBytes(16).toString('base64url'),
+    ver: 1,
+    iat: now,
+    exp: now + 3600,
+    ...overrides,
+  };
 }

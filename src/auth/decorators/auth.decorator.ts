@@ -1,6 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiErrorResponse } from '../../openapi/api-error-response.decorator';
 import { Role } from '../../users/entities/user.entity';
+import { roleRefusal, tableRefusal } from '../guards/authorization';
+import { INVALID_TOKEN } from '../strategies/jwt.strategy';
 import { Roles } from './roles.decorator';
 import { TablePermission } from './table-permission.decorator';
 
@@ -34,7 +37,7 @@ export interface AuthOptions {
 export function Auth(options: AuthOptions = {}): MethodDecorator & ClassDecorator {
   const decorators: Array<MethodDecorator & ClassDecorator> = [
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired bearer token' }),
+    ApiErrorResponse(401, 'Missing, invalid, expired or revoked bearer token', INVALID_TOKEN),
   ];
   if (options.roles !== undefined && options.roles.length > 0) {
     decorators.push(Roles(...options.roles));
@@ -44,11 +47,17 @@ export function Auth(options: AuthOptions = {}): MethodDecorator & ClassDecorato
   }
   if (decorators.length > 2) {
     decorators.push(
-      ApiForbiddenResponse({
-        description: options.tablePermission
-          ? 'The caller is neither an admin nor permitted to read this table'
-          : `The caller's role is not one of: ${options.roles?.join(', ')}`,
-      }),
+      options.tablePermission
+        ? ApiErrorResponse(
+            403,
+            'The caller is neither an admin nor permitted to read this table',
+            tableRefusal('orders'),
+          )
+        : ApiErrorResponse(
+            403,
+            `The caller's role is not one of: ${options.roles?.join(', ')}`,
+            roleRefusal(options.roles ?? [], 'user'),
+          ),
     );
   }
   return applyDecorators(...decorators);

@@ -7,6 +7,7 @@ export class LoginDto {
   @Length(1, 64)
   username: string;
 
+  /** @example choose-a-long-password */
   @IsString()
   @Length(1, PASSWORD_MAX_LENGTH)
   password: string;

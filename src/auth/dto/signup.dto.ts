@@ -18,14 +18,20 @@ export class SignupDto {
   @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
   username: string;
 
-  /** At least 8 characters (at most 256). */
+  /**
+   * At least 8 characters (at most 256).
+   * @example alice-password-1
+   */
   @IsString({ message: PASSWORD_RULE })
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: PASSWORD_RULE })
   password: string;
 
   // Accepted so that older clients sending them are not refused by the strict validation,
   // and deliberately ignored: signup never chooses its own role or permissions.
-  @ApiPropertyOptional({ description: 'Ignored: new users are always plain users. Admins change roles later.' })
+  @ApiPropertyOptional({
+    description: 'Ignored: new users are always plain users. Admins change roles later.',
+    type: 'string',
+  })
   @Allow()
   role?: unknown;
 

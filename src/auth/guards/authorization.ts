@@ -1,4 +1,5 @@
 import { ExecutionContext, UnauthorizedException } from '@nestjs/common';
+import { Role } from '../../users/entities/user.entity';
 import { AuthenticatedRequest } from '../authenticated-request';
 import { AuthenticatedUser } from '../authenticated-user';
 
@@ -12,4 +13,14 @@ export function requireUser(context: ExecutionContext): { request: Authenticated
     throw new UnauthorizedException('This route needs a bearer token');
   }
   return { request, user: request.user };
+}
+
+/** The 403 message of a role check. */
+export function roleRefusal(roles: readonly Role[], actual: Role): string {
+  return `This action needs the role ${roles.join(' or ')}; you are "${actual}"`;
+}
+
+/** The 403 message of a table-permission check. */
+export function tableRefusal(tableName: string): string {
+  return `You are not permitted to read table "${tableName}": ask an admin to grant it, then log in again`;
 }

@@ -1,43 +1,48 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AccessTokenService } from '../access-token.service';
+import { AuthGuard } from '@nestjs/passport';
 import { AuthenticatedRequest } from '../authenticated-request';
+import { AuthenticatedUser } from '../authenticated-user';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
-
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
+import { INVALID_TOKEN } from '../strategies/jwt.strategy';
 
 /**
  * Global guard (APP_GUARD): every route needs a valid bearer token unless marked @Public().
- * Sets `request.user` for the guards and handlers that follow.
+ * Passport's `jwt` strategy (JwtStrategy) verifies it and sets `request.user` for the guards and
+ * handlers that follow; refusals are 401s that say what to do.
  */
 @Injectable()
-export class JwtAuthGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly tokens: AccessTokenService,
-  ) {}
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override canActivate(context: ExecutionContext) {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
-    if (isPublic) {
-      return true;
+    return isPublic ? true : super.canActivate(context);
+  }
+
+  /** `error` is what JwtStrategy.validate threw; without one, passport-jwt found no valid token. */
+  override handleRequest<TUser = AuthenticatedUser>(
+    error: unknown,
+    user: TUser | false,
+    _info: unknown,
+    context: ExecutionContext,
+  ): TUser {
+    if (error) {
+      throw error;
     }
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    if (header === undefined) {
+    if (!user) {
+      const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
       throw new UnauthorizedException(
-        'Missing bearer token: send "Authorization: Bearer <token>" with a token from POST /api/v1/auth/login',
+        request.headers.authorization === undefined
+          ? 'Missing bearer token: send "Authorization: Bearer <token>" with a token from POST /api/v1/auth/login'
+          : INVALID_TOKEN,
       );
     }
-    const match = BEARER.exec(header.trim());
-    const user = match ? await this.tokens.verify(match[1]) : null;
-    if (!user) {
-      throw new UnauthorizedException('Invalid or expired token: log in again at POST /api/v1/auth/login');
-    }
-    request.user = user;
-    return true;
+    return user;
   }
 }

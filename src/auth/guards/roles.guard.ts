@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@
 import { Reflector } from '@nestjs/core';
 import { Role } from '../../users/entities/user.entity';
 import { ROLES_KEY } from '../decorators/roles.decorator';
-import { requireUser } from './authorization';
+import { requireUser, roleRefusal } from './authorization';
 
 /** Global guard: enforces @Roles() / @Auth({ roles }). Routes without roles pass. */
 @Injectable()
@@ -19,7 +19,7 @@ export class RolesGuard implements CanActivate {
     }
     const { user } = requireUser(context);
     if (!roles.includes(user.role)) {
-      throw new ForbiddenException(`This action needs the role ${roles.join(' or ')}; you are "${user.role}"`);
+      throw new ForbiddenException(roleRefusal(roles, user.role));
     }
     return true;
   }

@@ -2,12 +2,13 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@
 import { Reflector } from '@nestjs/core';
 import { TABLE_PERMISSION_KEY } from '../decorators/table-permission.decorator';
 import { permitsTable } from '../table-permissions';
-import { requireUser } from './authorization';
+import { requireUser, tableRefusal } from './authorization';
 
 /**
  * Global guard: enforces @TablePermission() / @Auth({ tablePermission }). Admins pass; a user passes
  * when the table named by the route parameter — on the connection named by `?connection=`, if
- * any — is in their token's `permissions` (see permitsTable).
+ * any — is in their token's `permissions` (see permitsTable). A token whose permissions changed
+ * since it was issued is refused before this guard (see JwtStrategy).
  */
 @Injectable()
 export class TablePermissionGuard implements CanActivate {
@@ -31,8 +32,6 @@ export class TablePermissionGuard implements CanActivate {
     if (user.role === 'admin' || permitsTable(user.permissions, tableName, typeof connection === 'string' ? connection : undefined)) {
       return true;
     }
-    throw new ForbiddenException(
-      `You are not permitted to read table "${tableName}": ask an admin to grant it, then log in again`,
-    );
+    throw new ForbiddenException(tableRefusal(tableName));
   }
 }

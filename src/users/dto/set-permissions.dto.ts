@@ -1,10 +1,11 @@
-import { ArrayMaxSize, IsArray, IsString, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
 import { TABLE_NAME_PATTERN, TABLE_NAME_RULE } from '../credential-rules';
 
 export class SetPermissionsDto {
   /**
    * The complete list of source tables the user may read; replaces the previous list (`[]` revokes all).
-   * Takes effect at the user's next login.
+   * A table not held yet must have a policy or exist in the source database. The user's tokens
+   * end (within TOKEN_CHECK_CACHE_MS): they log in again to get the new list.
    * @example ["orders"]
    */
   @IsArray()
@@ -12,4 +13,13 @@ export class SetPermissionsDto {
   @IsString({ each: true })
   @Matches(TABLE_NAME_PATTERN, { each: true, message: TABLE_NAME_RULE })
   tables: string[];
+
+  /**
+   * Also grant tables that have no policy and do not exist in the source yet (say, a table whose
+   * policy comes later). Without it, such a name is refused as a probable typo.
+   * @example false
+   */
+  @IsOptional()
+  @IsBoolean()
+  allowMissing?: boolean;
 }

@@ -22,6 +22,18 @@ export class User {
   @Column({ type: 'text', transformer: jsonText })
   permissions: string[];
 
+  /** A disabled user cannot log in, and their tokens are refused. */
+  @Column({ type: 'boolean', default: false })
+  disabled: boolean;
+
+  /**
+   * Goes up with every change to the user's rights or credentials (role, permissions, password,
+   * disabled, revoke-tokens): a token carries the version it was issued with and is refused once
+   * the two differ (decision 011).
+   */
+  @Column({ name: 'token_version', type: 'int', default: 1 })
+  tokenVersion: number;
+
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt: Date;
 
