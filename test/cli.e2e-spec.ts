@@ -56,6 +56,9 @@ describe('CLI without a database', () => {
     for (const command of [
       'user:create-admin',
       'user:grant',
+      'user:disable',
+      'user:enable',
+      'user:delete',
       'policy:list',
       'archive:run',
       'purge:run',
@@ -86,6 +89,7 @@ describe('CLI without a database', () => {
     [['archive:run', 'orders', '--batch-size', '0'], /--batch-size must be an integer from 1 to 50000 \(got "0"\)/],
     [['purge:run', 'orders', '--sleep', 'soon'], /--sleep must be an integer/],
     [['archive:run', 'orders', '--lanes', '5'], /--lanes must be an integer from 1 to 4 \(got "5"\)/],
+    [['archive:run', 'orders', '--max-runtime', '604801'], /--max-runtime must be an integer from 1 to 604800/],
     [['archive:run', 'orders', '--no-such-option'], /unknown option '--no-such-option'/],
     [[], /Usage:/],
   ])('%j is bad usage: exit 2 with a message', async (args, message) => {
@@ -152,8 +156,14 @@ describeEachEngine('CLI migrate', (engine) => {
 
     const second = await cli.run(['migrate'], { env: databases.env });
     expect(second).toMatchObject({ code: 0 });
-    expect(second.stdout).toContain('already up to date');
+    expect(second.stdout).toMatch(/already up to date \(\d+ migrations applied\)/);
     expect(second.stdout).not.toContain('applied InitialSchema');
+
+    // Forget the last one (it changes nothing that is not already so when applied again).
+    await databases.control("DELETE FROM das_migrations WHERE name LIKE 'RunTimesInMilliseconds%'");
+    const third = await cli.run(['migrate'], { env: databases.env });
+    expect(third).toMatchObject({ code: 0 });
+    expect(third.stdout).toMatch(/: 1 migration applied, now up to date/);
   });
 });
 
@@ -207,6 +217,8 @@ describeEachEngine('CLI commands', (engine) => {
     });
 
     it("user:grant adds tables to the user's permissions, carried by their next token", async () => {
+      await databases.source('CREATE TABLE second_table (id INT PRIMARY KEY)');
+      await databases.source('CREATE TABLE third_table (id INT PRIMARY KEY)');
       await app.createUser('reader', ['first_table']);
       const result = await runCli(['user:grant', 'reader', 'second_table', 'third_table']);
       expect(result).toMatchObject({ code: 0 });
@@ -220,6 +232,69 @@ describeEachEngine('CLI commands', (engine) => {
       const result = await runCli(['user:grant', 'nobody-here', 'orders']);
       expect(result).toMatchObject({ code: 2 });
       expect(result.stderr).toContain('No user named "nobody-here"');
+    });
+
+    it('user:grant of a table with no policy and not in the source is bad usage, unless --allow-missing', async () => {
+      await app.createUser('planner');
+      const refused = await runCli(['user:grant', 'planner', 'nosuchtable']);
+      expect(refused).toMatchObject({ code: 2 });
+      expect(refused.stderr).toMatch(/table "nosuchtable" has no policy and does not exist in the source database/);
+
+      const granted = await runCli(['user:grant', 'planner', 'nosuchtable', '--allow-missing']);
+      expect(granted).toMatchObject({ code: 0 });
+      const [row] = await databases.control<{ permissions: string }>(
+        'SELECT permissions FROM users WHERE username = ?',
+        ['planner'],
+      );
+      expect(JSON.parse(row.permissions)).toEqual(['nosuchtable']);
+    });
+
+    it('user:disable ends the logins and, within the default 5 s, the tokens the service checks; user:enable undoes it', async () => {
+      const token = await app.createUser('napper');
+      const me = () => caller(app, token).get('/api/v1/auth/me');
+      expect((await me()).status).toBe(200);
+
+      const disabled = await runCli(['user:disable', 'napper']);
+      const changedAt = Date.now();
+      expect(disabled).toMatchObject({ code: 0 });
+      expect(disabled.stdout).toContain('disabled "napper"');
+      await expect(app.login('napper', 'user-password-123')).rejects.toThrow(/403/);
+      // The CLI is another process: the service learns of it from the control database once its
+      // token cache (TOKEN_CHECK_CACHE_MS, 5 s by default) has passed.
+      await new Promise((resolveWait) => setTimeout(resolveWait, Math.max(0, changedAt + 5000 + 250 - Date.now())));
+      expect((await me()).status).toBe(401);
+
+      expect(await runCli(['user:enable', 'napper'])).toMatchObject({ code: 0 });
+      await expect(app.login('napper', 'user-password-123')).resolves.toEqual(expect.any(String));
+    });
+
+    it('user:delete deletes a user; the last enabled admin is refused', async () => {
+      await app.createUser('leaver');
+      const deleted = await runCli(['user:delete', 'leaver']);
+      expect(deleted).toMatchObject({ code: 0 });
+      expect(await databases.control('SELECT id FROM users WHERE username = ?', ['leaver'])).toEqual([]);
+
+      const unknown = await runCli(['user:delete', 'leaver']);
+      expect(unknown).toMatchObject({ code: 2 });
+      expect(unknown.stderr).toContain('No user named "leaver"');
+    });
+
+    it('user:disable and user:delete refuse the only enabled admin', async () => {
+      const onlyAdmin = await databases.control<{ username: string }>(
+        "SELECT username FROM users WHERE role = 'admin' ORDER BY id",
+      );
+      // ops-one and ops-two were created above: disable them so that the bootstrap admin is the only one left.
+      for (const { username } of onlyAdmin.slice(1)) {
+        expect(await runCli(['user:disable', username])).toMatchObject({ code: 0 });
+      }
+      for (const command of ['user:disable', 'user:delete']) {
+        const refused = await runCli([command, onlyAdmin[0].username]);
+        expect(refused).toMatchObject({ code: 1 });
+        expect(refused.stderr).toMatch(/is the only admin/);
+      }
+      for (const { username } of onlyAdmin.slice(1)) {
+        expect(await runCli(['user:enable', username])).toMatchObject({ code: 0 });
+      }
     });
   });
 

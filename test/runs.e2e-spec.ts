@@ -182,11 +182,16 @@ describeEachEngine('manual runs and the runs API', (engine) => {
       [{}, /job must be one of: archive, purge/],
       [{ job: 'restore' }, /job must be one of: archive, purge/],
       [{ job: 'archive', dryRun: 'yes' }, /dryRun must be a boolean/],
-      [{ job: 'archive', batchSize: 0 }, /batchSize must not be less than 1/],
-      [{ job: 'archive', sleepBetweenBatchesMs: 60001 }, /sleepBetweenBatchesMs must not be greater than 60000/],
-      [{ job: 'archive', maxRuntimeSeconds: 1.5 }, /maxRuntimeSeconds must be an integer/],
-      [{ job: 'archive', lanes: 0 }, /lanes must not be less than 1/],
-      [{ job: 'archive', lanes: 5 }, /lanes must not be greater than 4/],
+      [{ job: 'archive', batchSize: 0 }, /batchSize must be an integer from 1 to 50000/],
+      [
+        { job: 'archive', sleepBetweenBatchesMs: 3_600_001 },
+        /sleepBetweenBatchesMs must be an integer from 0 to 3600000/,
+      ],
+      [{ job: 'archive', maxRuntimeSeconds: 1.5 }, /maxRuntimeSeconds must be an integer from 1 to 604800/],
+      [{ job: 'archive', maxRuntimeSeconds: 604_801 }, /maxRuntimeSeconds must be an integer from 1 to 604800/],
+      [{ job: 'archive', lanes: 0 }, /lanes must be an integer from 1 to 4/],
+      [{ job: 'archive', lanes: 5 }, /lanes must be an integer from 1 to 4/],
+      [{ job: 'archive', batchSize: '100' }, /batchSize must be an integer from 1 to 50000/],
       [{ job: 'archive', force: true }, /property force should not exist/],
     ])('answers 400 for the body %j', async (body, message) => {
       const response = await admin.post('/api/v1/policies/orders/run', body);
@@ -284,6 +289,10 @@ describeEachEngine('manual runs and the runs API', (engine) => {
       ['?limit=1001', /limit must be an integer from 1 to 1000/],
       ['?limit=ten', /limit must be an integer from 1 to 1000/],
       ['?limit=2.5', /limit must be an integer from 1 to 1000/],
+      ['?limit=0x10', /limit must be an integer from 1 to 1000/],
+      ['?limit=1e3', /limit must be an integer from 1 to 1000/],
+      ['?limit=%2B5', /limit must be an integer from 1 to 1000/],
+      ['?limit=%205', /limit must be an integer from 1 to 1000/],
       ['?job=restore', /job must be one of: archive, purge/],
       ['?status=done', /status must be one of: running, succeeded, failed, skipped/],
       ['?trigger=cron', /trigger must be one of: schedule, api, cli/],
@@ -304,12 +313,15 @@ describeEachEngine('manual runs and the runs API', (engine) => {
       expect(response.body.message).toBe('no run with id 987654');
     });
 
-    it.each(['abc', '1.5', '1e3', '-1', '12345678901234567890'])('answers 400 for the id %s', async (id) => {
-      const response = await admin.get(`/api/v1/runs/${id}`);
+    it.each(['abc', '1.5', '1e3', '-1', '12345678901234567890', '01', '0', '+1', '0x1'])(
+      'answers 400 for the id %s',
+      async (id) => {
+        const response = await admin.get(`/api/v1/runs/${id}`);
 
-      expect(response.status).toBe(400);
-      expect(response.body.message).toEqual(['id must be a positive integer']);
-    });
+        expect(response.status).toBe(400);
+        expect(response.body.message).toEqual(['id must be a positive integer']);
+      },
+    );
   });
 
   it('documents every route it adds in the OpenAPI document', async () => {

@@ -1,12 +1,6 @@
 import { Controller, Get, Param, Query, UseFilters } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
@@ -26,15 +20,23 @@ export class ArchiveReadController {
   @ApiOperation({
     summary: 'Read archived rows of a table, a page at a time (admins, and users permitted for the table)',
     description:
-      'Where tables of that name are archived from several source connections, `?connection=` says which; ' +
-      'a user may then also be permitted by a `connection/table` permission.',
+      'Rows in primary-key order; pass `nextCursor` as `cursor` for the next page. `from`/`to` filter on the ' +
+      "policy's date column. Each read is audited. Where tables of that name are archived from several " +
+      'source connections, `?connection=` says which; a user may then also be permitted by a ' +
+      '`connection/table` permission.',
   })
-  @ApiOkResponse({ type: ArchivePageDto })
-  @ApiBadRequestResponse({
-    description: 'Bad limit, cursor, from or to; or the table is archived from several connections and none is named',
-  })
-  @ApiNotFoundResponse({ description: 'The table has no archive' })
-  @ApiServiceUnavailableResponse({ description: 'The archive connection cannot be reached now' })
+  @ApiOkResponse({ type: ArchivePageDto, description: 'One page of rows' })
+  @ApiErrorResponse(
+    400,
+    'Bad limit, cursor, from or to; or the table is archived from several connections and none is named',
+    ['cursor is not valid: pass the nextCursor of a previous page unchanged'],
+  )
+  @ApiErrorResponse(404, 'The table has no archive', 'table "orders" has no archive')
+  @ApiErrorResponse(
+    503,
+    'The archive connection cannot be reached now',
+    'archive connection "archive" is unavailable: connection refused (ECONNREFUSED) (POST /api/v1/connections/archive/test says what fails)',
+  )
   page(
     @Param('tableName') tableName: string,
     @Query() query: ArchiveQueryDto,

@@ -1,11 +1,12 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
+import { parseIsoDateOrInstant } from '../common/iso-instant';
 import { BUILT_IN_ARCHIVE, BUILT_IN_SOURCE } from '../connections/connection-names';
 import { DataSourceFactory } from '../connections/data-source-factory';
 import { SqlClient } from '../database/sql-client';
 import { inspectTable } from '../database/schema/schema-inspector';
-import { findColumn } from '../database/schema/table-schema';
+import { ColumnSchema, findColumn } from '../database/schema/table-schema';
 import { Policy } from '../policy/entities/policy.entity';
 import { PolicyService } from '../policy/policy.service';
 import { decodeCursor, encodeCursor } from './archive-cursor';
@@ -112,7 +113,8 @@ export class ArchiveReadService {
       }
       if (query.cursor !== undefined) {
         conditions.push(key.after());
-        params.push(...key.afterParams(decodeCursor(query.cursor, key.width)));
+        const keyColumns = key.names.map((name) => findColumn(table, name) as ColumnSchema);
+        params.push(...key.afterParams(decodeCursor(query.cursor, keyColumns)));
       }
       const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
       const columns = table.columns.map((column) => dialect.quoteIdentifier(column.name));
@@ -144,8 +146,8 @@ function dateColumnOf(tableName: string, policy: Policy | null): string {
 }
 
 function parseInstant(value: string, name: string): Date {
-  const instant = new Date(value);
-  if (Number.isNaN(instant.getTime())) {
+  const instant = parseIsoDateOrInstant(value);
+  if (!instant) {
     throw new BadRequestException(`${name} is not a valid date: ${value}`);
   }
   return instant;

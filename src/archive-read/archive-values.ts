@@ -1,6 +1,6 @@
+import { isoFromDatabaseTimestamp } from '../common/database-timestamp';
 import { ColumnSchema } from '../database/schema/table-schema';
 
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
 const SQLITE_STRING_NUMBERS = /bigint|decimal|numeric/i;
 
 /**
@@ -21,9 +21,7 @@ export function jsonValue(value: unknown, column: ColumnSchema | undefined): unk
       : Number(value);
   }
   if (typeof value === 'string' && column && (column.dataType === 'datetime' || column.dataType === 'timestamp')) {
-    const match = DATE_TIME.exec(value);
-    // Zero dates ('0000-00-00 00:00:00') are not instants: they are returned as stored.
-    return match && !value.startsWith('0000') ? `${match[1]}T${match[2]}Z` : value;
+    return isoFromDatabaseTimestamp(value);
   }
   if (typeof value === 'number' && column && SQLITE_STRING_NUMBERS.test(column.columnType)) {
     // SQLite stores DECIMAL(12,2) values like 12.5 as REAL; a string keeps the API's type stable.

@@ -1,25 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res, UseFilters } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiServiceUnavailableResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { ConnectionErrorFilter } from '../connections/connection-error.filter';
 import { ApiSourceConnectionQuery, SourceConnection } from '../connections/source-connection-query';
+import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
 import { PolicyPreviewDto } from './dto/policy-preview.dto';
 import { PolicyResponseDto } from './dto/policy-response.dto';
 import { UpsertPolicyDto } from './dto/upsert-policy.dto';
 import { PolicyPreviewService } from './policy-preview.service';
 import { PolicyService } from './policy.service';
+
+const NO_POLICY = 'no policy for table "orders"';
 
 @ApiTags('policies')
 @UseFilters(ConnectionErrorFilter)
@@ -34,16 +28,20 @@ export class PolicyController {
   @Auth({ roles: ['admin'] })
   @ApiOperation({
     summary: 'Create the policy of a table, or update it if the table already has one',
-    description: 'A policy is unique per (sourceConnection, tableName); both connections default to the built-in ones.',
+    description:
+      'The table and its columns are checked against the live source schema first; every problem found is ' +
+      'reported at once. A policy is unique per (sourceConnection, tableName); both connections default to ' +
+      'the built-in ones.',
   })
   @ApiCreatedResponse({ type: PolicyResponseDto, description: 'Created' })
   @ApiOkResponse({ type: PolicyResponseDto, description: 'Updated (the table already had a policy)' })
-  @ApiBadRequestResponse({
-    description:
-      'Unknown table or column, no primary key, non-date dateColumn, bad criteria; unknown connection, ' +
+  @ApiErrorResponse(
+    400,
+    'Unknown table or column, no primary key, non-date dateColumn, bad criteria; unknown connection, ' +
       'wrong role, or source and archive of different engines',
-  })
-  @ApiServiceUnavailableResponse({ description: 'The source connection cannot be reached now' })
+    ['dateColumn "created" is not a column of table "orders"'],
+  )
+  @ApiErrorResponse(503, 'The source connection cannot be reached now', 'source connection "shop_eu" is unavailable: connection refused (ECONNREFUSED) (POST /api/v1/connections/shop_eu/test says what fails)')
   async upsert(
     @Body() body: UpsertPolicyDto,
     @CurrentUser() user: AuthenticatedUser,
@@ -56,8 +54,8 @@ export class PolicyController {
 
   @Get()
   @Auth({ roles: ['admin'] })
-  @ApiOperation({ summary: 'List all policies' })
-  @ApiOkResponse({ type: [PolicyResponseDto] })
+  @ApiOperation({ summary: 'List all policies', description: 'Every policy, by table name.' })
+  @ApiOkResponse({ type: [PolicyResponseDto], description: 'The policies' })
   async list(): Promise<PolicyResponseDto[]> {
     return (await this.policies.list()).map((policy) => PolicyResponseDto.from(policy));
   }
@@ -66,10 +64,11 @@ export class PolicyController {
   @Auth({ tablePermission: 'tableName' })
   @ApiOperation({
     summary: "Read a table's policy (admins, and users permitted for that table)",
+    description: 'What moves to the archive when, and when it is purged.',
   })
   @ApiSourceConnectionQuery()
-  @ApiOkResponse({ type: PolicyResponseDto })
-  @ApiNotFoundResponse({ description: 'No policy for this table' })
+  @ApiOkResponse({ type: PolicyResponseDto, description: 'The policy' })
+  @ApiErrorResponse(404, 'No policy for this table', NO_POLICY)
   async get(
     @Param('tableName') tableName: string,
     @SourceConnection() connection: string | undefined,
@@ -82,10 +81,11 @@ export class PolicyController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Delete the policy of a table (archived rows stay)',
+    description: 'Scheduled jobs skip the table from then on; its archive stays readable.',
   })
   @ApiSourceConnectionQuery()
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiNotFoundResponse({ description: 'No policy for this table' })
+  @ApiErrorResponse(404, 'No policy for this table', NO_POLICY)
   async remove(
     @Param('tableName') tableName: string,
     @SourceConnection() connection: string | undefined,
@@ -98,12 +98,15 @@ export class PolicyController {
   @Auth({ roles: ['admin'] })
   @ApiOperation({
     summary: 'Dry run: how many rows the policy would archive and purge now, and how it would find them',
+    description: 'Changes nothing: counts, cutoffs, the query plan of a batch and the archive table changes to come.',
   })
   @ApiSourceConnectionQuery()
-  @ApiOkResponse({ type: PolicyPreviewDto })
-  @ApiNotFoundResponse({ description: 'No policy for this table' })
-  @ApiBadRequestResponse({ description: 'The source table changed and no longer fits the policy' })
-  @ApiServiceUnavailableResponse({ description: "One of the policy's connections cannot be reached now" })
+  @ApiOkResponse({ type: PolicyPreviewDto, description: 'What a run would do now' })
+  @ApiErrorResponse(404, 'No policy for this table', NO_POLICY)
+  @ApiErrorResponse(400, 'The source table changed and no longer fits the policy', [
+    'the policy no longer matches the source table: dateColumn "created_at" is not a column of table "orders"',
+  ])
+  @ApiErrorResponse(503, "One of the policy's connections cannot be reached now", 'source connection "shop_eu" is unavailable: connection refused (ECONNREFUSED) (POST /api/v1/connections/shop_eu/test says what fails)')
   async preview(
     @Param('tableName') tableName: string,
     @SourceConnection() connection: string | undefined,

@@ -1,13 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post, UseFilters } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
@@ -33,13 +26,18 @@ export class PolicyRunController {
   })
   @ApiSourceConnectionQuery()
   @ApiAcceptedResponse({ type: RunStartedDto, description: 'The run has started' })
-  @ApiBadRequestResponse({ description: 'Unknown job or malformed option' })
-  @ApiNotFoundResponse({ description: 'No policy for this table' })
-  @ApiConflictResponse({
-    description:
-      'The same job already runs on this table (the message names that run); the attempt is recorded as skipped',
-  })
-  @ApiServiceUnavailableResponse({ description: 'The service is shutting down' })
+  @ApiErrorResponse(400, 'Unknown job or malformed option', ['job must be one of: archive, purge'])
+  @ApiErrorResponse(404, 'No policy for this table', 'no policy for table "orders"')
+  @ApiErrorResponse(
+    409,
+    'The same job already runs on this table (the message names that run); the attempt is recorded as skipped',
+    'archive of "orders" is already running: run 41 holds its lease',
+  )
+  @ApiErrorResponse(
+    503,
+    "The service is shutting down, or one of the policy's connections cannot be reached now",
+    'The service is shutting down; no new run starts',
+  )
   start(
     @Param('tableName') tableName: string,
     @SourceConnection() connection: string | undefined,

@@ -10,9 +10,23 @@ export class ArchivePageDto {
       'NULL as null.',
     type: 'array',
     items: { type: 'object', additionalProperties: true },
+    example: [
+      {
+        id: 1,
+        customer_id: 42,
+        status: 'delivered',
+        amount: '19.90',
+        created_at: '2024-03-01T10:00:00Z',
+        archived_at: '2025-03-02T02:00:01.123Z',
+        archive_run_id: 1,
+      },
+    ],
   })
   items: Record<string, unknown>[];
 
-  /** Opaque cursor of the next page; null on the last page. */
+  /**
+   * Opaque cursor of the next page; null on the last page.
+   * @example WzFd
+   */
   nextCursor: string | null;
 }

@@ -1,33 +1,42 @@
-import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IntegerQueryParam } from '../../common/integer-fields';
+import { IsIsoDateOrInstant } from '../../common/iso-instant';
 import { CONNECTION_NAME_PATTERN, CONNECTION_NAME_RULE } from '../../connections/connection-names';
 
 export const DEFAULT_ARCHIVE_PAGE = 100;
 export const MAX_ARCHIVE_PAGE = 1000;
 
+const INSTANT_RULE = 'must be a date (2024-01-01, midnight UTC) or a date-time with a zone (2024-01-01T10:00:00Z)';
+
 export class ArchiveQueryDto {
-  /** Rows per page, 1–1000 (default 100). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: `limit must be an integer from 1 to ${MAX_ARCHIVE_PAGE}` })
-  @Min(1, { message: `limit must be an integer from 1 to ${MAX_ARCHIVE_PAGE}` })
-  @Max(MAX_ARCHIVE_PAGE, { message: `limit must be an integer from 1 to ${MAX_ARCHIVE_PAGE}` })
+  /** Rows per page (default 100). */
+  @IntegerQueryParam({ min: 1, max: MAX_ARCHIVE_PAGE }, { example: 100 })
   limit?: number;
 
-  /** `nextCursor` of the previous page; omit for the first page. */
+  /**
+   * `nextCursor` of the previous page; omit for the first page.
+   * @example WzEwMDBd
+   */
   @IsOptional()
   @IsString()
   @MaxLength(4096)
   cursor?: string;
 
-  /** Only rows whose date column (the policy's dateColumn) is at or after this ISO 8601 instant (UTC). */
+  /**
+   * Only rows whose date column (the policy's dateColumn) is at or after this instant: a date
+   * (midnight UTC) or a date-time with a zone (`Z` or `+02:00`, the `+` written as `%2B` in a URL).
+   * @example 2024-01-01
+   */
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date, e.g. 2024-01-01 or 2024-01-01T00:00:00Z' })
+  @IsIsoDateOrInstant({ message: `from ${INSTANT_RULE}` })
   from?: string;
 
-  /** Only rows whose date column is before this ISO 8601 instant (UTC); `to` itself is excluded. */
+  /**
+   * Only rows whose date column is before this instant (`to` itself is excluded); same spellings as `from`.
+   * @example 2024-02-01T00:00:00Z
+   */
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date, e.g. 2024-02-01 or 2024-02-01T00:00:00Z' })
+  @IsIsoDateOrInstant({ message: `to ${INSTANT_RULE}` })
   to?: string;
 
   /**

@@ -64,9 +64,9 @@ export class BatchStatements {
     };
   }
 
-  /** The first batch's query without its lock, for EXPLAIN. */
-  explainableBatch(limit: number): SqlFragment {
-    const batch = this.nextBatch(this.rowsWithDigest, null, limit);
+  /** A batch's query (the first, or the one after `after`) without its lock, for EXPLAIN and previews. */
+  explainableBatch(limit: number, after: readonly unknown[] | null = null): SqlFragment {
+    const batch = this.nextBatch(this.rowsWithDigest, after, limit);
     return { sql: batch.sql.slice(0, batch.sql.length - this.dialect.lockingReadSuffix.length), params: batch.params };
   }
 

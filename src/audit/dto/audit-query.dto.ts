@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { IntegerQueryParam } from '../../common/integer-fields';
 
 export const DEFAULT_AUDIT_LIMIT = 100;
 export const MAX_AUDIT_LIMIT = 1000;
@@ -23,20 +23,16 @@ export class AuditQueryDto {
   @Length(1, 64)
   tableName?: string;
 
-  /** Only entries about this connection (e.g. `source`, or a stored connection's name). */
+  /**
+   * Only entries about this connection (e.g. `source`, or a stored connection's name).
+   * @example source
+   */
   @IsOptional()
   @IsString()
   @Length(1, 64)
   connection?: string;
 
-  /**
-   * How many entries to return, newest first (1–1000, default 100).
-   * @example 100
-   */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: `limit must be an integer from 1 to ${MAX_AUDIT_LIMIT}` })
-  @Min(1, { message: `limit must be an integer from 1 to ${MAX_AUDIT_LIMIT}` })
-  @Max(MAX_AUDIT_LIMIT, { message: `limit must be an integer from 1 to ${MAX_AUDIT_LIMIT}` })
+  /** How many entries to return, newest first (default 100). */
+  @IntegerQueryParam({ min: 1, max: MAX_AUDIT_LIMIT }, { example: 100 })
   limit?: number;
 }

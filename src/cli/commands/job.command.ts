@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { CommandRunner, Help, Option } from 'nest-commander';
-import { MAX_LANES } from '../../archive/engine/key-lanes';
 import { RunWindow } from '../../archive/engine/run-window';
 import { Policy } from '../../policy/entities/policy.entity';
 import { PolicyPreviewService } from '../../policy/policy-preview.service';
 import { PolicyService } from '../../policy/policy.service';
 import { JobKind, JobRun } from '../../runs/entities/job-run.entity';
+import { RUN_OPTION_RANGES } from '../../runs/run-option-ranges';
 import { policyLabelOf } from '../../scheduler/job-request';
 import { JobRunner } from '../../scheduler/job-runner.service';
 import { CONNECTION_NAME_PATTERN, CONNECTION_NAME_RULE } from '../../connections/connection-names';
+import { IntegerRange } from '../../common/integer-fields';
 import { CliServices } from '../cli-services';
 import { CliUsageError, EXIT, messageOf } from '../exit-codes';
 import { printLine, printProblem } from '../output';
@@ -148,58 +149,66 @@ export abstract class JobCommand extends CommandRunner {
 
   @Option({
     flags: '--batch-size <rows>',
-    description: "rows per batch, 1-50000 (default: the policy's, then ARCHIVE_BATCH_SIZE)",
+    description: `rows per batch, ${rangeText(RUN_OPTION_RANGES.batchSize)} (default: the policy's, then ARCHIVE_BATCH_SIZE)`,
   })
   parseBatchSize(value: string): number {
-    return integerOption('--batch-size', value, 1, 50_000);
+    return integerOption('--batch-size', value, RUN_OPTION_RANGES.batchSize);
   }
 
   @Option({
     flags: '--max-runtime <seconds>',
     description:
-      'stop cleanly after the batch during which the run has lasted this long; the rest waits for the next run',
+      `stop cleanly after the batch during which the run has lasted this long, ` +
+      `${rangeText(RUN_OPTION_RANGES.maxRuntimeSeconds)}; the rest waits for the next run`,
   })
   parseMaxRuntime(value: string): number {
-    return integerOption('--max-runtime', value, 1, 7 * 86_400);
+    return integerOption('--max-runtime', value, RUN_OPTION_RANGES.maxRuntimeSeconds);
   }
 
   @Option({
     flags: '--target-batch-ms <ms>',
-    description: 'adapt the batch size toward this transaction time, starting from --batch-size (0 = off)',
+    description:
+      `adapt the batch size toward this transaction time, ${rangeText(RUN_OPTION_RANGES.targetBatchMs)}, ` +
+      'starting from --batch-size (0 = off)',
   })
   parseTargetBatchMs(value: string): number {
-    return integerOption('--target-batch-ms', value, 0, 60_000);
+    return integerOption('--target-batch-ms', value, RUN_OPTION_RANGES.targetBatchMs);
   }
 
   @Option({
     flags: '--lanes <n>',
-    description: `key ranges worked at once, each on its own connections, 1-${MAX_LANES} (default: ARCHIVE_LANES)`,
+    description: `key ranges worked at once, each on its own connections, ${rangeText(RUN_OPTION_RANGES.lanes)} (default: ARCHIVE_LANES)`,
   })
   parseLanes(value: string): number {
-    return integerOption('--lanes', value, 1, MAX_LANES);
+    return integerOption('--lanes', value, RUN_OPTION_RANGES.lanes);
   }
 
-  @Option({ flags: '--sleep <ms>', description: 'pause between batches, to leave room for production traffic' })
+  @Option({
+    flags: '--sleep <ms>',
+    description: `pause between batches, ${rangeText(RUN_OPTION_RANGES.sleepBetweenBatchesMs)}, to leave room for production traffic`,
+  })
   parseSleep(value: string): number {
-    return integerOption('--sleep', value, 0, 3_600_000);
+    return integerOption('--sleep', value, RUN_OPTION_RANGES.sleepBetweenBatchesMs);
   }
 
   @Option({
     flags: '--max-replica-lag <seconds>',
     description:
-      "pause between batches while a replica of the source lags more than this (default: the policy's, then MAX_REPLICA_LAG_SECONDS)",
+      `pause between batches while a replica of the source lags more than this, ${rangeText(RUN_OPTION_RANGES.maxReplicaLagSeconds)} ` +
+      "(default: the policy's, then MAX_REPLICA_LAG_SECONDS)",
   })
   parseMaxReplicaLag(value: string): number {
-    return integerOption('--max-replica-lag', value, 0, 86_400);
+    return integerOption('--max-replica-lag', value, RUN_OPTION_RANGES.maxReplicaLagSeconds);
   }
 
   @Option({
     flags: '--max-threads-running <n>',
     description:
-      "pause between batches while the server's Threads_running exceeds this, 0 = no check (default: the policy's, then MAX_THREADS_RUNNING)",
+      `pause between batches while the server's Threads_running exceeds this, ${rangeText(RUN_OPTION_RANGES.maxThreadsRunning)}, ` +
+      "0 = no check (default: the policy's, then MAX_THREADS_RUNNING)",
   })
   parseMaxThreadsRunning(value: string): number {
-    return integerOption('--max-threads-running', value, 0, 100_000);
+    return integerOption('--max-threads-running', value, RUN_OPTION_RANGES.maxThreadsRunning);
   }
 
   @Option({
@@ -224,10 +233,14 @@ on the same table elsewhere (server or another CLI) makes this one "skipped" (ex
   }
 }
 
-function integerOption(name: string, value: string, min: number, max: number): number {
+function integerOption(name: string, value: string, { min, max }: IntegerRange): number {
   const number = Number(value);
   if (!/^\d+$/.test(value.trim()) || number < min || number > max) {
     throw new CliUsageError(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
   }
   return number;
+}
+
+function rangeText({ min, max }: IntegerRange): string {
+  return `${min}-${max}`;
 }

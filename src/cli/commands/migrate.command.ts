@@ -22,13 +22,17 @@ export class MigrateCommand extends CommandRunner {
     try {
       const applied = await runMigrationsLocked(dataSource);
       if (applied.length === 0) {
-        printLine(`${where}: already up to date (${dataSource.migrations.length} migrations applied)`);
+        printLine(`${where}: already up to date (${migrationCount(dataSource.migrations.length)} applied)`);
         return;
       }
       applied.forEach((migration) => printLine(`applied ${migration.name}`));
-      printLine(`${where}: ${applied.length} migration(s) applied, now up to date`);
+      printLine(`${where}: ${migrationCount(applied.length)} applied, now up to date`);
     } finally {
       await dataSource.destroy();
     }
   }
+}
+
+function migrationCount(count: number): string {
+  return `${count} ${count === 1 ? 'migration' : 'migrations'}`;
 }

@@ -1,78 +1,96 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   Allow,
+  ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
-  Max,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { RUN_WINDOW_PATTERN } from '../../archive/engine/run-window';
+import { IntegerField } from '../../common/integer-fields';
 import { CONNECTION_NAME_PATTERN, CONNECTION_NAME_RULE } from '../../connections/connection-names';
+import { RUN_OPTION_RANGES } from '../../runs/run-option-ranges';
 import { CRITERION_OPERATORS, type CriterionOperator } from '../criteria';
+import { CRITERION_VALUE_PROPERTY } from './criterion-value.schema';
+
+/** Most extra conditions a policy may have. */
+const MAX_CRITERIA = 100;
+/** A hundred years. */
+const MAX_DAYS = 36_500;
 
 export class CriterionDto {
-  /** A column of the source table. */
+  /**
+   * A column of the source table.
+   * @example status
+   */
   @IsString()
   @Length(1, 64)
   column: string;
 
-  /** Comparison operator. */
+  /**
+   * Comparison operator.
+   * @example in
+   */
   @IsIn(CRITERION_OPERATORS, { message: `op must be one of: ${CRITERION_OPERATORS.join(', ')}` })
   op: CriterionOperator;
 
-  /**
-   * The value compared with, bound as a parameter: a string, number or boolean; a non-empty list for
-   * `in`/`not in`; omitted for `is null`/`is not null`. Checked against the operator when saved.
-   */
+  @ApiProperty({
+    ...CRITERION_VALUE_PROPERTY,
+    description:
+      'The value compared with, bound as a parameter: a string, number or boolean; a non-empty list for ' +
+      '`in`/`not in`; omitted for `is null`/`is not null`. Checked against the operator when saved.',
+  })
   @Allow()
   value?: string | number | boolean | Array<string | number> | null;
 }
 
 export class UpsertPolicyDto {
-  /** Source table to archive; must exist and have a primary key. Spelled exactly as in the database. */
+  /**
+   * Source table to archive; must exist and have a primary key. Spelled exactly as in the database.
+   * @example orders
+   */
   @IsString()
   @Length(1, 64)
   tableName: string;
 
-  /** A DATE, DATETIME or TIMESTAMP column of that table. Rows whose date is NULL are never archived. */
+  /**
+   * A DATE, DATETIME or TIMESTAMP column of that table. Rows whose date is NULL are never archived.
+   * @example created_at
+   */
   @IsString()
   @Length(1, 64)
   dateColumn: string;
 
   /** Rows whose dateColumn is older than this many days move to the archive. */
-  @IsInt()
-  @Min(1)
-  @Max(36500)
+  @IntegerField({ min: 1, max: MAX_DAYS }, { example: 365 })
   archiveAfterDays: number;
 
   /** Archived rows whose dateColumn is older than this many days are purged; must exceed archiveAfterDays. */
-  @IsInt()
-  @Min(2)
-  @Max(36500)
+  @IntegerField({ min: 2, max: MAX_DAYS }, { example: 730 })
   deleteAfterDays: number;
 
   /** Extra conditions, ANDed with the date cutoff. */
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(MAX_CRITERIA)
   @ValidateNested({ each: true })
   @Type(() => CriterionDto)
   criteria?: CriterionDto[];
 
-  /** Rows per batch (default: ARCHIVE_BATCH_SIZE). */
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(50000)
+  /** Rows per batch (default, and with null: ARCHIVE_BATCH_SIZE). */
+  @IntegerField(RUN_OPTION_RANGES.batchSize, { optional: true, nullable: true, example: 1000 })
   batchSize?: number | null;
 
-  /** Whether the scheduled jobs include this policy. */
+  /**
+   * Whether the scheduled jobs include this policy.
+   * @example true
+   */
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
@@ -81,20 +99,17 @@ export class UpsertPolicyDto {
    * Pause between batches while a replica of the source lags more than this many seconds (0–86400),
    * or cannot be read (default: MAX_REPLICA_LAG_SECONDS; replicas are listed in SOURCE_REPLICA_URLS).
    */
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(86400)
+  @IntegerField(RUN_OPTION_RANGES.maxReplicaLagSeconds, { optional: true, nullable: true, example: 30 })
   maxReplicaLagSeconds?: number | null;
 
   /** Pause between batches while the source's Threads_running exceeds this (0 = no such check; default: MAX_THREADS_RUNNING). */
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100000)
+  @IntegerField(RUN_OPTION_RANGES.maxThreadsRunning, { optional: true, nullable: true, example: 0 })
   maxThreadsRunning?: number | null;
 
-  /** Archive and purge only inside this daily window, UTC, `HH:MM-HH:MM` (may cross midnight); outside it a run stops cleanly (default: RUN_WINDOW). */
+  /**
+   * Archive and purge only inside this daily window, UTC, `HH:MM-HH:MM` (may cross midnight); outside it a run stops cleanly (default: RUN_WINDOW).
+   * @example 01:00-05:00
+   */
   @IsOptional()
   @IsString()
   @Matches(RUN_WINDOW_PATTERN, { message: 'runWindow must look like 01:00-05:00 (HH:MM-HH:MM, UTC)' })

@@ -1,10 +1,9 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IntegerQueryParam } from '../../common/integer-fields';
 import { JOB_KINDS, JobKind, RUN_STATUSES, RUN_TRIGGERS, RunStatus, RunTrigger } from '../entities/job-run.entity';
 
 export const DEFAULT_RUNS_LIMIT = 50;
 export const MAX_RUNS_LIMIT = 1000;
-const LIMIT_MESSAGE = `limit must be an integer from 1 to ${MAX_RUNS_LIMIT}`;
 
 /** Filters of GET /runs; each is an exact match. */
 export class RunQueryDto {
@@ -33,14 +32,7 @@ export class RunQueryDto {
   @IsIn(RUN_TRIGGERS, { message: `trigger must be one of: ${RUN_TRIGGERS.join(', ')}` })
   trigger?: RunTrigger;
 
-  /**
-   * How many runs to return, newest first (1–1000, default 50).
-   * @example 50
-   */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: LIMIT_MESSAGE })
-  @Min(1, { message: LIMIT_MESSAGE })
-  @Max(MAX_RUNS_LIMIT, { message: LIMIT_MESSAGE })
+  /** How many runs to return, newest first (default 50). */
+  @IntegerQueryParam({ min: 1, max: MAX_RUNS_LIMIT }, { example: 50 })
   limit?: number;
 }

@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { isoFromDatabaseTimestamp } from '../../common/database-timestamp';
+import { ApiCountProperty, ApiIdProperty } from '../../openapi/integer-properties';
 import {
   JOB_KINDS,
   JobKind,
@@ -11,41 +13,75 @@ import {
 
 /** One run of a job on one table (or an attempt skipped because the job was already running). */
 export class RunDto {
+  @ApiIdProperty(1)
   id: number;
-  @ApiProperty({ enum: JOB_KINDS })
+  @ApiProperty({ enum: JOB_KINDS, example: 'archive' })
   job: JobKind;
-  /** Source table of the policy. */
+  /**
+   * Source table of the policy.
+   * @example orders
+   */
   tableName: string;
   /** The policy's source connection (`source`: the built-in one). */
   sourceConnection: string;
   /** The archive connection the run wrote to or purged from. */
   archiveConnection: string;
   /** `running` until it ends; `skipped` when the same job already ran on this table. */
-  @ApiProperty({ enum: RUN_STATUSES })
+  @ApiProperty({ enum: RUN_STATUSES, example: 'succeeded' })
   status: RunStatus;
-  @ApiProperty({ enum: RUN_TRIGGERS })
+  @ApiProperty({ enum: RUN_TRIGGERS, example: 'api' })
   trigger: RunTrigger;
-  /** ISO 8601, UTC. */
+  /**
+   * ISO 8601, UTC, with milliseconds.
+   * @example 2025-03-02T02:00:00.125Z
+   */
   startedAt: string;
-  /** ISO 8601, UTC; null while running. */
+  /**
+   * ISO 8601, UTC, with milliseconds; null while running.
+   * @example 2025-03-02T02:00:02.431Z
+   */
   finishedAt: string | null;
   /** Rows moved to the archive so far (grows while an archive run runs; 0 for dry runs). */
+  @ApiCountProperty(20000)
   rowsArchived: number;
   /** Rows deleted from the archive so far (grows while a purge run runs; 0 for dry runs). */
+  @ApiCountProperty(0)
   rowsPurged: number;
   /** Batches committed so far. */
+  @ApiCountProperty(20)
   batches: number;
-  /** Why the run failed or was skipped; null otherwise. */
+  /**
+   * Why the run failed or was skipped; null otherwise.
+   * @example null
+   */
   error: string | null;
-  /** A dry run changes nothing; what it found is in `details` (`rowsToArchive` / `rowsToPurge`). */
+  /**
+   * A dry run changes nothing; what it found is in `details` (`rowsToArchive` / `rowsToPurge`).
+   * @example false
+   */
   dryRun: boolean;
-  /** Username of whoever asked for it; null for scheduled runs. */
+  /**
+   * Username of whoever asked for it; null for scheduled runs.
+   * @example admin
+   */
   requestedBy: string | null;
   /**
-   * Facts of the finished run: `stopReason` (completed, aborted, max-runtime, error), cutoff, last key,
-   * transfer mode, keys blocked by foreign keys, the lease holder of a skipped run…
+   * Facts of the finished run: `stopReason` (completed, aborted, max-runtime, error), cutoffs (ISO
+   * 8601, UTC), last key, transfer mode, keys blocked by foreign keys, the lease holder of a skipped run…
    */
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: {
+      archiveCutoff: '2024-03-02T02:00:00.125Z',
+      transfer: 'copy',
+      keyColumns: ['id'],
+      copyFormat: 'values',
+      lastKey: [20000],
+      stopReason: 'completed',
+    },
+  })
   details: Record<string, unknown> | null;
 
   static from(run: JobRun): RunDto {
@@ -65,7 +101,22 @@ export class RunDto {
       error: run.error,
       dryRun: Boolean(run.dryRun),
       requestedBy: run.requestedBy,
-      details: run.details,
+      details: run.details && withIsoCutoffs(run.details),
     };
   }
+}
+
+/** Detail fields that hold an instant, written by the engines in their database's own format. */
+const CUTOFF_FIELDS = ['archiveCutoff', 'purgeCutoff'];
+
+/** Cutoffs as ISO 8601 UTC, like every other time in the API (records of older runs included). */
+function withIsoCutoffs(details: Record<string, unknown>): Record<string, unknown> {
+  const converted = { ...details };
+  for (const field of CUTOFF_FIELDS) {
+    const value = converted[field];
+    if (typeof value === 'string') {
+      converted[field] = isoFromDatabaseTimestamp(value);
+    }
+  }
+  return converted;
 }

@@ -36,10 +36,11 @@ export class JobRun {
   @Column({ type: 'varchar', length: 16 })
   trigger: RunTrigger;
 
-  @Column({ name: 'started_at', type: 'datetime' })
+  /** Milliseconds kept (DATETIME(3) on MySQL/MariaDB). */
+  @Column({ name: 'started_at', type: 'datetime', precision: 3 })
   startedAt: Date;
 
-  @Column({ name: 'finished_at', type: 'datetime', nullable: true })
+  @Column({ name: 'finished_at', type: 'datetime', precision: 3, nullable: true })
   finishedAt: Date | null;
 
   @Column({ name: 'rows_archived', type: 'bigint', default: 0, transformer: bigintAsNumber })

@@ -1,22 +1,20 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IntegerField } from '../../common/integer-fields';
 
 export const DEFAULT_TEST_DELAY_SECONDS = 5;
 
 export class ScheduleTestJobDto {
-  /**
-   * Seconds until the test job fires (0–3600, default 5).
-   * @example 5
-   */
-  @IsOptional()
-  @IsInt({ message: 'delaySeconds must be an integer from 0 to 3600' })
-  @Min(0, { message: 'delaySeconds must be an integer from 0 to 3600' })
-  @Max(3600, { message: 'delaySeconds must be an integer from 0 to 3600' })
+  /** Seconds until the test job fires (default 5). */
+  @IntegerField({ min: 0, max: 3600 }, { optional: true, example: 5 })
   delaySeconds?: number;
 }
 
 /** The scheduled test job: listed in GET /system/scheduler/jobs until and after it fires. */
 export class TestJobScheduledDto {
+  /** @example test-job-1 */
   name: string;
-  /** ISO 8601, UTC. */
+  /**
+   * ISO 8601, UTC.
+   * @example 2025-03-01T10:00:05.000Z
+   */
   runAt: string;
 }
