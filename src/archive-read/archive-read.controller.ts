@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query, UseFilters } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
+import { TableNameParams } from '../common/table-name-params.dto';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
@@ -38,7 +39,7 @@ export class ArchiveReadController {
     'archive connection "archive" is unavailable: connection refused (ECONNREFUSED) (POST /api/v1/connections/archive/test says what fails)',
   )
   page(
-    @Param('tableName') tableName: string,
+    @Param() { tableName }: TableNameParams,
     @Query() query: ArchiveQueryDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<ArchivePageDto> {

@@ -7,6 +7,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { ConnectionErrorFilter } from '../connections/connection-error.filter';
 import { ApiSourceConnectionQuery, SourceConnection } from '../connections/source-connection-query';
 import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
+import { TableNameParams } from '../common/table-name-params.dto';
 import { PolicyPreviewDto } from './dto/policy-preview.dto';
 import { PolicyResponseDto } from './dto/policy-response.dto';
 import { UpsertPolicyDto } from './dto/upsert-policy.dto';
@@ -14,6 +15,7 @@ import { PolicyPreviewService } from './policy-preview.service';
 import { PolicyService } from './policy.service';
 
 const NO_POLICY = 'no policy for table "orders"';
+const BAD_TABLE_NAME = 'tableName must be a table or column name: 1 to 64 characters, none beyond U+FFFF, no NUL';
 
 @ApiTags('policies')
 @UseFilters(ConnectionErrorFilter)
@@ -68,9 +70,10 @@ export class PolicyController {
   })
   @ApiSourceConnectionQuery()
   @ApiOkResponse({ type: PolicyResponseDto, description: 'The policy' })
+  @ApiErrorResponse(400, 'The name cannot be a table name', [BAD_TABLE_NAME])
   @ApiErrorResponse(404, 'No policy for this table', NO_POLICY)
   async get(
-    @Param('tableName') tableName: string,
+    @Param() { tableName }: TableNameParams,
     @SourceConnection() connection: string | undefined,
   ): Promise<PolicyResponseDto> {
     return PolicyResponseDto.from(await this.policies.findByTable(tableName, connection));
@@ -85,9 +88,10 @@ export class PolicyController {
   })
   @ApiSourceConnectionQuery()
   @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrorResponse(400, 'The name cannot be a table name', [BAD_TABLE_NAME])
   @ApiErrorResponse(404, 'No policy for this table', NO_POLICY)
   async remove(
-    @Param('tableName') tableName: string,
+    @Param() { tableName }: TableNameParams,
     @SourceConnection() connection: string | undefined,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<void> {
@@ -106,9 +110,13 @@ export class PolicyController {
   @ApiErrorResponse(400, 'The source table changed and no longer fits the policy', [
     'the policy no longer matches the source table: dateColumn "created_at" is not a column of table "orders"',
   ])
-  @ApiErrorResponse(503, "One of the policy's connections cannot be reached now", 'source connection "shop_eu" is unavailable: connection refused (ECONNREFUSED) (POST /api/v1/connections/shop_eu/test says what fails)')
+  @ApiErrorResponse(
+    503,
+    "One of the policy's connections cannot be reached now",
+    'source connection "shop_eu" is unavailable: connection refused (ECONNREFUSED) (POST /api/v1/connections/shop_eu/test says what fails)',
+  )
   async preview(
-    @Param('tableName') tableName: string,
+    @Param() { tableName }: TableNameParams,
     @SourceConnection() connection: string | undefined,
   ): Promise<PolicyPreviewDto> {
     const policy = await this.policies.findByTable(tableName, connection);

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post, UseFilters } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
+import { TableNameParams } from '../common/table-name-params.dto';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
@@ -39,7 +40,7 @@ export class PolicyRunController {
     'The service is shutting down; no new run starts',
   )
   start(
-    @Param('tableName') tableName: string,
+    @Param() { tableName }: TableNameParams,
     @SourceConnection() connection: string | undefined,
     @Body() body: StartRunDto,
     @CurrentUser() caller: AuthenticatedUser,

@@ -8,12 +8,12 @@ import {
   IsIn,
   IsOptional,
   IsString,
-  Length,
   Matches,
   ValidateNested,
 } from 'class-validator';
 import { RUN_WINDOW_PATTERN } from '../../archive/engine/run-window';
 import { IntegerField } from '../../common/integer-fields';
+import { IsSqlIdentifier } from '../../common/sql-identifier';
 import { CONNECTION_NAME_PATTERN, CONNECTION_NAME_RULE } from '../../connections/connection-names';
 import { RUN_OPTION_RANGES } from '../../runs/run-option-ranges';
 import { CRITERION_OPERATORS, type CriterionOperator } from '../criteria';
@@ -30,7 +30,7 @@ export class CriterionDto {
    * @example status
    */
   @IsString()
-  @Length(1, 64)
+  @IsSqlIdentifier()
   column: string;
 
   /**
@@ -56,7 +56,7 @@ export class UpsertPolicyDto {
    * @example orders
    */
   @IsString()
-  @Length(1, 64)
+  @IsSqlIdentifier()
   tableName: string;
 
   /**
@@ -64,7 +64,7 @@ export class UpsertPolicyDto {
    * @example created_at
    */
   @IsString()
-  @Length(1, 64)
+  @IsSqlIdentifier()
   dateColumn: string;
 
   /** Rows whose dateColumn is older than this many days move to the archive. */
