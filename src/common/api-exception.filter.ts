@@ -11,20 +11,30 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import type { Request } from 'express';
+import { redactUrlQuery } from '../logging/redaction';
 import { DomainError } from './domain-error';
 
 /**
  * The HTTP edge of every error: HttpExceptions pass through unchanged, domain errors become their
  * status (one message, or the list of problems), and anything else is logged with its stack and
  * answered with a bare 500, so no SQL, path or stack trace reaches the client.
+ *
+ * A client error is the client's to fix: the request logger records it at warn (LoggingModule).
+ * Requests that fail before they reach it (an unreadable body, an undecodable path, an unknown
+ * route) are logged here instead, at warn too, with their message and without a stack.
  */
 @Catch()
 export class ApiExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('UnexpectedError');
+  private readonly clientErrors = new Logger('ClientError');
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    const mapped = exception instanceof DomainError ? httpExceptionOf(exception) : exception;
+    const mapped = exception instanceof DomainError ? httpExceptionOf(exception) : clientErrorOf(exception);
     if (mapped instanceof HttpException || host.getType() !== 'http') {
+      if (mapped instanceof HttpException && host.getType() === 'http') {
+        this.logUnseenClientError(mapped, host.switchToHttp().getRequest<Request>());
+      }
       super.catch(mapped, host);
       return;
     }
@@ -36,6 +46,24 @@ export class ApiExceptionFilter extends BaseExceptionFilter {
       error: 'Internal Server Error',
     });
   }
+
+  private logUnseenClientError(exception: HttpException, request: Request): void {
+    // pino-http gives every request it logs a `log`; one without it never reached the request logger.
+    if (exception.getStatus() < 500 && (request as { log?: unknown }).log === undefined) {
+      this.clientErrors.warn(
+        `${request.method} ${redactUrlQuery(request.originalUrl ?? request.url)}: ${exception.getStatus()} ${exception.message}`,
+      );
+    }
+  }
+}
+
+/**
+ * Express's router refuses a path it cannot decode with a bare 400 error of its own: the same 400
+ * as an HttpException, so that it is answered and logged like every other client error.
+ */
+function clientErrorOf(exception: unknown): unknown {
+  const status = (exception as { status?: unknown } | null)?.status;
+  return exception instanceof URIError && status === 400 ? new BadRequestException(exception.message) : exception;
 }
 
 export function httpExceptionOf(error: DomainError): HttpException {

@@ -16,6 +16,8 @@ import { ApiExceptionFilter } from './api-exception.filter';
           forbidNonWhitelisted: true,
           transform: true,
           transformOptions: { enableImplicitConversion: false },
+          // One message per field: its first broken rule (an integer field's three checks say the same).
+          stopAtFirstError: true,
         }),
     },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

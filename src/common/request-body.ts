@@ -1,14 +1,12 @@
 import {
   BadRequestException,
   HttpException,
-  Logger,
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
-import { redactUrlQuery } from '../logging/redaction';
 import { jsonDepthExceeds } from './json-depth';
 
 /**
@@ -21,24 +19,17 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
 
 /**
  * How request bodies are read: JSON only, UTF-8 only, at most HTTP_BODY_LIMIT (after
- * decompression), at most MAX_JSON_DEPTH deep. Every refusal is a 4xx in the usual error shape,
- * logged at warn without a stack. Needs the app created with `bodyParser: false`, so that Nest's
+ * decompression), at most MAX_JSON_DEPTH deep. Every refusal is a 4xx in the usual error shape
+ * (ApiExceptionFilter logs it at warn, without a stack). Needs the app created with `bodyParser: false`, so that Nest's
  * default parsers (100kb JSON, urlencoded) do not run first.
  */
 export function configureRequestBodies(app: NestExpressApplication, config: AppConfig): void {
-  const logger = new Logger('RequestBody');
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: config.http.bodyLimitBytes, strict: true });
   app.use(limitJsonDepth);
+  // Turns body-parser's errors into the client errors they are; the exception filter answers them.
   app.use((error: unknown, request: Request, _response: Response, next: NextFunction) => {
-    const refusal = bodyRefusal(error, config.http.bodyLimit, request.headers['content-encoding']);
-    if (refusal) {
-      // These requests never reach the request logger (they fail before it), so they are logged here.
-      logger.warn(
-        `${request.method} ${redactUrlQuery(request.originalUrl)}: ${refusal.getStatus()} ${refusal.message}`,
-      );
-    }
-    next(refusal ?? error);
+    next(bodyRefusal(error, config.http.bodyLimit, request.headers['content-encoding']) ?? error);
   });
 }
 
@@ -106,7 +97,7 @@ function bodyRefusal(error: unknown, limit: string, contentEncoding: string | un
   if (!isBodyParserError(error)) {
     return null;
   }
-  switch (error.type) {
+  switch (error.type ?? 'untyped') {
     case 'entity.too.large':
       return new PayloadTooLargeException(`Request body is larger than the limit of ${limit} (HTTP_BODY_LIMIT)`);
     case 'charset.unsupported':

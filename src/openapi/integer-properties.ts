@@ -5,7 +5,7 @@ const MAX_ID = 2_147_483_647;
 
 /** A row id in a response: an OpenAPI integer from 1 to 2^31-1. */
 export function ApiIdProperty(example: number, options: ApiPropertyOptions = {}): PropertyDecorator {
-  return ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_ID, example, ...options } as ApiPropertyOptions);
+  return ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_ID, example, ...options });
 }
 
 /** A count (rows, batches, seconds) in a response: an OpenAPI integer from 0 to 2^53-1. */
@@ -16,5 +16,5 @@ export function ApiCountProperty(example: number, options: ApiPropertyOptions = 
     maximum: Number.MAX_SAFE_INTEGER,
     example,
     ...options,
-  } as ApiPropertyOptions);
+  });
 }

@@ -32,7 +32,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     _info: unknown,
     context: ExecutionContext,
   ): TUser {
-    if (error) {
+    if (error instanceof Error) {
       throw error;
     }
     if (!user) {
