@@ -6,6 +6,7 @@
  * Heavier suites have their own projects and npm scripts (CI runs each with a time budget):
  *  - matrix: the generated table matrix of the engine (`npm run test:matrix`);
  *  - faults: throttling, lost connections, crashes, concurrent instances and readers (`npm run test:faults`).
+ *  - fuzz: hostile requests to every route of the OpenAPI document, on MariaDB (`npm run test:fuzz`).
  */
 const transform = {
   '^.+\\.ts$': [
@@ -30,6 +31,13 @@ const common = {
   testEnvironment: 'node',
 };
 
+/** The throwaway MariaDB server and UTC, for the tiers that boot the app. */
+const withDatabases = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+};
+
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'] },
@@ -37,26 +45,26 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+      ...withDatabases,
       slowTestThreshold: 30,
     },
     {
       ...common,
       displayName: 'matrix',
       testMatch: ['<rootDir>/test/matrix/**/*.matrix-spec.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+      ...withDatabases,
+    },
+    {
+      ...common,
+      displayName: 'fuzz',
+      testMatch: ['<rootDir>/test/**/*.fuzz-spec.ts'],
+      ...withDatabases,
     },
     {
       ...common,
       displayName: 'faults',
       testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+      ...withDatabases,
     },
   ],
   testTimeout: 120000,

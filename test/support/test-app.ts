@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
@@ -36,6 +37,7 @@ export interface TestApp {
 export async function startTestApp(
   databases: Pick<TestDatabases, 'env' | 'baseDir'>,
   env: Record<string, string> = {},
+  options: { productionLogger?: boolean } = {},
 ): Promise<TestApp> {
   const config = buildAppConfig(
     {
@@ -57,6 +59,10 @@ export async function startTestApp(
     ...HTTP_APP_OPTIONS,
     logger: ['error', 'warn'],
   });
+  if (options.productionLogger) {
+    // What main.ts does: Nest's own messages go through pino too, as JSON lines on stdout.
+    app.useLogger(app.get(Logger));
+  }
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
