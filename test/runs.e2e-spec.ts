@@ -67,9 +67,28 @@ describeEachEngine('manual runs and the runs API', (engine) => {
         details: expect.objectContaining({ stopReason: 'completed', transfer: expect.any(String) }),
       });
       expect(Date.parse(run.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(run.startedAt));
+      // Every time in the answer is ISO 8601 UTC, the cutoff in the details included.
+      const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+      expect([run.startedAt, run.finishedAt, run.details?.archiveCutoff]).toEqual([
+        expect.stringMatching(iso),
+        expect.stringMatching(iso),
+        expect.stringMatching(iso),
+      ]);
       expect(await rowCount(databases, 'archive', 'orders')).toBe(OLD_ROWS);
       expect(await rowCount(databases, 'source', 'orders')).toBe(RECENT_ROWS);
       expect(await contentEverywhere(databases, 'orders')).toEqual(before);
+    });
+
+    it('keeps the milliseconds of start and end times, as stored', async () => {
+      const run = await waitForRunEnd(admin, await startRun(admin, 'orders', { job: 'archive' }));
+      const [stored] = await databases.control<{ started_at: string; finished_at: string }>(
+        'SELECT started_at, finished_at FROM job_runs WHERE id = ?',
+        [run.id],
+      );
+      const asIso = (text: string) => `${String(text).replace(' ', 'T')}Z`;
+
+      expect(asIso(stored.started_at)).toMatch(/\.\d{3}Z$/);
+      expect([run.startedAt, run.finishedAt]).toEqual([asIso(stored.started_at), asIso(stored.finished_at)]);
     });
 
     it('records who started the run in the audit log', async () => {

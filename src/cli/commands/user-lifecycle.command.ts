@@ -1,7 +1,26 @@
+import { Injectable } from '@nestjs/common';
 import { Command, CommandRunner } from 'nest-commander';
 import { UsersService } from '../../users/users.service';
 import { CliServices } from '../cli-services';
 import { printLine } from '../output';
+
+/**
+ * Base of the commands that change one user's lifecycle: the change, then one line saying what it
+ * did. (@Injectable() so that TypeScript records the constructor's parameter types for the subclasses.)
+ */
+@Injectable()
+abstract class UserLifecycleCommand extends CommandRunner {
+  constructor(private readonly services: CliServices) {
+    super();
+  }
+
+  async run([username]: string[]): Promise<void> {
+    printLine(await this.change(await this.services.get(UsersService), username));
+  }
+
+  /** Makes the change as the CLI and returns what to print. */
+  protected abstract change(users: UsersService, username: string): Promise<string>;
+}
 
 @Command({
   name: 'user:disable',
@@ -9,14 +28,10 @@ import { printLine } from '../output';
   description: 'disable a user: no more logins, and their tokens are refused (within TOKEN_CHECK_CACHE_MS)',
   argsDescription: { username: 'an existing user (not the last enabled admin)' },
 })
-export class DisableUserCommand extends CommandRunner {
-  constructor(private readonly services: CliServices) {
-    super();
-  }
-
-  async run([username]: string[]): Promise<void> {
-    const user = await (await this.services.get(UsersService)).setDisabled(username, true, 'cli');
-    printLine(`disabled "${user.username}": no more logins, and their tokens are refused`);
+export class DisableUserCommand extends UserLifecycleCommand {
+  protected async change(users: UsersService, username: string): Promise<string> {
+    const user = await users.setDisabled(username, true, 'cli');
+    return `disabled "${user.username}": no more logins, and their tokens are refused`;
   }
 }
 
@@ -26,14 +41,10 @@ export class DisableUserCommand extends CommandRunner {
   description: 'enable a disabled user again (they log in again; old tokens stay refused)',
   argsDescription: { username: 'an existing user' },
 })
-export class EnableUserCommand extends CommandRunner {
-  constructor(private readonly services: CliServices) {
-    super();
-  }
-
-  async run([username]: string[]): Promise<void> {
-    const user = await (await this.services.get(UsersService)).setDisabled(username, false, 'cli');
-    printLine(`enabled "${user.username}": they can log in again`);
+export class EnableUserCommand extends UserLifecycleCommand {
+  protected async change(users: UsersService, username: string): Promise<string> {
+    const user = await users.setDisabled(username, false, 'cli');
+    return `enabled "${user.username}": they can log in again`;
   }
 }
 
@@ -43,13 +54,9 @@ export class EnableUserCommand extends CommandRunner {
   description: 'delete a user; their tokens are refused (within TOKEN_CHECK_CACHE_MS), audit entries stay',
   argsDescription: { username: 'an existing user (not the last enabled admin)' },
 })
-export class DeleteUserCommand extends CommandRunner {
-  constructor(private readonly services: CliServices) {
-    super();
-  }
-
-  async run([username]: string[]): Promise<void> {
-    await (await this.services.get(UsersService)).remove(username, 'cli');
-    printLine(`deleted "${username}"`);
+export class DeleteUserCommand extends UserLifecycleCommand {
+  protected async change(users: UsersService, username: string): Promise<string> {
+    await users.remove(username, 'cli');
+    return `deleted "${username}"`;
   }
 }
