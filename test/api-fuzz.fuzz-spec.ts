@@ -60,8 +60,20 @@ describeMariaDb('API fuzz', () => {
   const failures: string[] = [];
   let requests = 0;
   let logs = '';
+  // From the app's start to the fuzzing's end: every line the service writes is checked.
+  const capture = new StdoutCapture();
 
   beforeAll(async () => {
+    capture.start();
+    try {
+      await prepare();
+    } catch (error) {
+      logs = capture.stop();
+      throw error;
+    }
+  });
+
+  const prepare = async () => {
     databases = await createTestDatabases('mysql');
     await createDatedTable(databases, 'orders', { old: 120, recent: 30 });
     app = await startTestApp(
@@ -92,9 +104,10 @@ describeMariaDb('API fuzz', () => {
     const [audit] = await databases.control<{ id: unknown }>('SELECT MAX(id) AS id FROM audit_entries');
     lastAuditIdBefore = Number(audit.id);
     auditBefore = await auditUpTo(lastAuditIdBefore);
-  });
+  };
 
   afterAll(async () => {
+    logs ||= capture.stop();
     await app?.close();
     await databases?.drop();
   });
@@ -121,8 +134,6 @@ describeMariaDb('API fuzz', () => {
   it(
     'answers every hostile request with a 4xx (or a success), never a 5xx, in the usual error shape',
     async () => {
-      const capture = new StdoutCapture();
-      capture.start();
       try {
         for (const target of targets) {
           for (const request of rawBodyRequests(target, context)) {

@@ -132,7 +132,7 @@ export class UsersService {
     });
   }
 
-  /** Changes one's own password after checking the current one; the user's other tokens end too. */
+  /** Changes one's own password after checking the current one; every token of the user ends, this one too. */
   async changePassword(caller: AuthenticatedUser, currentPassword: string, newPassword: string): Promise<void> {
     if (!isValidPassword(newPassword)) {
       throw new InvalidInputError(PASSWORD_RULE);
