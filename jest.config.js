@@ -5,7 +5,7 @@
  *    setup starts (or TEST_MYSQL_URL points at). In CI a missing MariaDB fails the run.
  * Heavier suites have their own projects and npm scripts (CI runs each with a time budget):
  *  - matrix: the generated table matrix of the engine (`npm run test:matrix`);
- *  - faults: throttling, lost connections, crashes, concurrent instances and readers (`npm run test:faults`).
+ *  - faults: throttling, lost connections, crashes, concurrent instances and readers (`npm run test:faults`);
  *  - fuzz: hostile requests to every route of the OpenAPI document, on MariaDB (`npm run test:fuzz`).
  */
 const transform = {
