@@ -7,6 +7,13 @@ import { freePort } from '../../tools/throwaway-mariadb';
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
 /**
+ * How long a boot may take before a test gives up on it. ts-node compiles the whole import graph
+ * before the first line runs: on a loaded 2-core machine that alone took up to 30 s. Only a boot
+ * that hangs ever waits this long.
+ */
+const BOOT_TIMEOUT_MS = 90_000;
+
+/**
  * The service as users run it: `src/main.ts` in its own Node process (ts-node, no build needed),
  * configured only through environment variables, with stdout and stderr captured.
  */
@@ -75,7 +82,7 @@ function spawnService(env: Record<string, string>, cwd = mkdtempSync(join(tmpdir
  */
 export async function startAppProcess(
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  timeoutMs = BOOT_TIMEOUT_MS,
   cwd?: string,
 ): Promise<AppProcess> {
   const port = await freePort();
@@ -108,7 +115,7 @@ export async function startAppProcess(
 }
 
 /** Runs the service expecting it to exit by itself (a refused boot); kills it after `timeoutMs`. */
-export async function runAppUntilExit(env: Record<string, string>, timeoutMs = 20_000): Promise<ProcessExit> {
+export async function runAppUntilExit(env: Record<string, string>, timeoutMs = BOOT_TIMEOUT_MS): Promise<ProcessExit> {
   const port = await freePort();
   const service = spawnService({ PORT: String(port), ...env });
   const timer = setTimeout(() => service.child.kill('SIGKILL'), timeoutMs);
