@@ -86,7 +86,8 @@ describe('OpenAPI document', () => {
         ...Object.entries(operation.responses).map(([status, response]) => [status, response] as const),
       ];
       for (const [what, body] of bodies) {
-        const media = body?.content?.['application/json'];
+        // JSON everywhere, except the text GET /metrics answers in Prometheus' format.
+        const media = body?.content?.['application/json'] ?? body?.content?.['text/plain'];
         if (!media) {
           // Only bodiless answers (204) lack content.
           expect({ id, what }).toEqual({ id, what: what === 'request body' && !body ? what : '204' });

@@ -1,16 +1,8 @@
 import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/decorators/public.decorator';
+import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
 import { DasMetrics } from './das-metrics';
 import { MetricsAccessGuard } from './metrics-access.guard';
 
@@ -46,14 +38,25 @@ export class MetricsController {
       'last successes and the archive backlog are read from the databases. Not request-logged.',
   })
   @ApiBearerAuth()
-  @ApiProduces('text/plain')
   @ApiOkResponse({
     description: 'The metrics, in Prometheus text format',
     content: { 'text/plain': { schema: { type: 'string' }, example: EXPOSITION_EXAMPLE } },
   })
-  @ApiUnauthorizedResponse({ description: 'No bearer token, or neither METRICS_TOKEN nor a valid access token' })
-  @ApiForbiddenResponse({ description: 'A valid access token of a user who is not an admin' })
-  @ApiNotFoundResponse({ description: 'Metrics are turned off (METRICS_ENABLED=false)' })
+  @ApiErrorResponse(
+    401,
+    'No bearer token, or neither METRICS_TOKEN nor a valid access token',
+    'Invalid or expired token: send METRICS_TOKEN, or log in again at POST /api/v1/auth/login',
+  )
+  @ApiErrorResponse(
+    403,
+    'A valid access token of a user who is not an admin',
+    'This action needs the role admin (or METRICS_TOKEN); you are "user"',
+  )
+  @ApiErrorResponse(
+    404,
+    'Metrics are turned off (METRICS_ENABLED=false)',
+    'Metrics are turned off on this server (METRICS_ENABLED=false)',
+  )
   async scrape(@Res({ passthrough: true }) response: Response): Promise<string> {
     response.type(this.metrics.contentType);
     return this.metrics.render();

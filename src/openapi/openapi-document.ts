@@ -15,7 +15,9 @@ const TAGS: ReadonlyArray<readonly [string, string]> = [
   ['archives', 'Archived rows, a page at a time (admins, and users permitted for the table)'],
   ['audit', 'Who did what to which table, and who read which archive (admin)'],
   ['system', 'The scheduler: its jobs and a test job (admin)'],
+  ['connections', 'Named source and archive databases beside the built-in ones; passwords stored encrypted (admin)'],
   ['health', 'Probes for orchestrators: liveness and readiness (no token)'],
+  ['metrics', 'Prometheus metrics of runs, batches and backlogs (METRICS_TOKEN, or an admin token)'],
 ];
 
 /** What the body parser answers for any route that reads a body, before the route itself runs. */

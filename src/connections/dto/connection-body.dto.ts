@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
   CONNECTION_ENGINES,
@@ -14,7 +15,10 @@ import {
  * it; `null` removes it. Passwords are stored encrypted and never returned.
  */
 export class ConnectionFieldsDto {
-  /** `source`: tables are archived from it; `archive`: archived rows are written to it. */
+  /**
+   * `source`: tables are archived from it; `archive`: archived rows are written to it.
+   * @example source
+   */
   @IsIn(CONNECTION_ROLES, { message: `role must be one of: ${CONNECTION_ROLES.join(', ')}` })
   role: ConnectionRole;
 
@@ -42,6 +46,7 @@ export class ConnectionFieldsDto {
   @IsInt()
   @Min(1)
   @Max(65535)
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 65535, required: false, example: 3306 })
   port?: number;
 
   /** The MySQL/MariaDB database, or the SQLite file path (relative paths resolve against DAS's working directory). */
@@ -71,7 +76,10 @@ export class ConnectionFieldsDto {
 }
 
 export class CreateConnectionDto extends ConnectionFieldsDto {
-  /** Letters, digits, `_` and `-`, starting with a letter, at most 32; `source` and `archive` are built in. */
+  /**
+   * Letters, digits, `_` and `-`, starting with a letter, at most 32; `source` and `archive` are built in.
+   * @example shop_eu
+   */
   @IsString()
   @Matches(CONNECTION_NAME_PATTERN, { message: CONNECTION_NAME_RULE })
   name: string;
@@ -81,7 +89,10 @@ export class CreateConnectionDto extends ConnectionFieldsDto {
 export class UpdateConnectionDto extends ConnectionFieldsDto {}
 
 export class ConnectionNameParams {
-  /** A connection name, e.g. `source`, `archive` or `shop_eu`. */
+  /**
+   * A connection name, e.g. `source`, `archive` or `shop_eu`.
+   * @example shop_eu
+   */
   @Matches(CONNECTION_NAME_PATTERN, { message: CONNECTION_NAME_RULE })
   name: string;
 }

@@ -118,6 +118,7 @@ export class UpsertPolicyDto {
   /**
    * The connection whose table this is (default `source`, the built-in SOURCE_DB_URL). A policy is
    * unique per (sourceConnection, tableName): posting the same pair again updates it.
+   * @example source
    */
   @IsOptional()
   @Matches(CONNECTION_NAME_PATTERN, { message: `sourceConnection: ${CONNECTION_NAME_RULE}` })
@@ -126,6 +127,7 @@ export class UpsertPolicyDto {
   /**
    * The connection archived rows go to (default: the policy's current one, else `archive`, the
    * built-in ARCHIVE_DB_URL). Must use the same engine as the source connection.
+   * @example archive
    */
   @IsOptional()
   @Matches(CONNECTION_NAME_PATTERN, { message: `archiveConnection: ${CONNECTION_NAME_RULE}` })

@@ -21,7 +21,10 @@ export class RunQueryDto {
   @IsIn(RUN_STATUSES, { message: `status must be one of: ${RUN_STATUSES.join(', ')}` })
   status?: RunStatus;
 
-  /** Only runs of policies on this source connection (e.g. `source`, the built-in one). */
+  /**
+   * Only runs of policies on this source connection (e.g. `source`, the built-in one).
+   * @example source
+   */
   @IsOptional()
   @IsString()
   @Length(1, 64)

@@ -22,9 +22,15 @@ export class RunDto {
    * @example orders
    */
   tableName: string;
-  /** The policy's source connection (`source`: the built-in one). */
+  /**
+   * The policy's source connection (`source`: the built-in one).
+   * @example source
+   */
   sourceConnection: string;
-  /** The archive connection the run wrote to or purged from. */
+  /**
+   * The archive connection the run wrote to or purged from.
+   * @example archive
+   */
   archiveConnection: string;
   /** `running` until it ends; `skipped` when the same job already ran on this table. */
   @ApiProperty({ enum: RUN_STATUSES, example: 'succeeded' })
