@@ -1,17 +1,15 @@
-import { Controller, Get, Param, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
 import { TableNameParams } from '../common/table-name-params.dto';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
-import { ConnectionErrorFilter } from '../connections/connection-error.filter';
 import { ArchiveReadService } from './archive-read.service';
 import { ArchivePageDto } from './dto/archive-page.dto';
 import { ArchiveQueryDto } from './dto/archive-query.dto';
 
 @ApiTags('archives')
-@UseFilters(ConnectionErrorFilter)
 @Controller('archives')
 export class ArchiveReadController {
   constructor(private readonly reader: ArchiveReadService) {}

@@ -1,5 +1,4 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
-import { ConnectionError } from '../connections/connection-errors';
 import { DomainError } from '../common/domain-error';
 
 /** Exit codes of every command; scripts and cron wrappers branch on these. */
@@ -55,8 +54,9 @@ export function isCommanderExit(error: unknown): error is CommanderExit {
 /**
  * The exit code for an error a command threw. Invalid input or a name that does not exist (a
  * password too short, no policy for that table, no such user, an unknown connection) is bad
- * usage, anything else is a failure. Services throw domain errors (DomainError, ConnectionError);
- * some older ones still speak HTTP (a 400 or 404 alike).
+ * usage, anything else (a conflict, a connection down, a key problem) is a failure. Services
+ * throw domain errors (DomainError, ConnectionError among them); some older ones still speak HTTP
+ * (a 400 or 404 alike).
  */
 export function exitCodeOf(error: unknown): number {
   if (isCommanderExit(error)) {
@@ -67,11 +67,6 @@ export function exitCodeOf(error: unknown): number {
   }
   if (error instanceof CliUsageError || error instanceof BadRequestException || error instanceof NotFoundException) {
     return EXIT.usage;
-  }
-  if (error instanceof ConnectionError) {
-    // Naming a connection that does not exist, or describing one wrongly, is bad usage; a
-    // connection in use, down, or a key problem is a failure.
-    return error.kind === 'invalid' || error.kind === 'not-found' ? EXIT.usage : EXIT.failed;
   }
   return EXIT.failed;
 }

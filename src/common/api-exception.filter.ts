@@ -8,11 +8,13 @@ import {
   HttpStatus,
   Logger,
   NotFoundException,
+  ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Request } from 'express';
 import { redactUrlQuery } from '../logging/redaction';
+import { createSecretScrubber } from '../logging/secret-scrubber';
 import { DomainError } from './domain-error';
 
 /**
@@ -66,8 +68,14 @@ function clientErrorOf(exception: unknown): unknown {
   return exception instanceof URIError && status === 400 ? new BadRequestException(exception.message) : exception;
 }
 
+/**
+ * The HTTP answer of a domain error: the one place domain errors meet HTTP. Messages are scrubbed
+ * of every secret this process knows (a connection's decrypted password included).
+ */
 export function httpExceptionOf(error: DomainError): HttpException {
-  const message = error.problems.length === 1 ? error.problems[0] : [...error.problems];
+  const scrub = createSecretScrubber([]);
+  const problems = error.problems.map(scrub);
+  const message = problems.length === 1 && !error.listed ? problems[0] : problems;
   switch (error.kind) {
     case 'invalid':
       return new BadRequestException(message);
@@ -79,5 +87,7 @@ export function httpExceptionOf(error: DomainError): HttpException {
       return new ForbiddenException(message);
     case 'unauthenticated':
       return new UnauthorizedException(message);
+    case 'unavailable':
+      return new ServiceUnavailableException(message);
   }
 }

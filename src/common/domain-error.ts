@@ -2,12 +2,14 @@
  * What went wrong, in the terms each edge maps once: the HTTP exception filter to a status, the
  * CLI to an exit code. Services throw these and never speak HTTP themselves.
  */
-export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'unauthenticated';
+export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'unavailable';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
   /** One message per problem, each telling the caller what to fix. */
   readonly problems: readonly string[];
+  /** Answer the problems as a list even when there is one (as validation answers: a field's rules). */
+  readonly listed: boolean = false;
 
   constructor(problems: string | readonly string[]) {
     const list = typeof problems === 'string' ? [problems] : [...problems];
@@ -40,4 +42,9 @@ export class ForbiddenError extends DomainError {
 /** The caller could not be identified (bad credentials). */
 export class UnauthenticatedError extends DomainError {
   readonly kind = 'unauthenticated';
+}
+
+/** Something the request needs cannot be reached now (a database connection); worth retrying later. */
+export class UnavailableError extends DomainError {
+  readonly kind = 'unavailable';
 }

@@ -1,19 +1,18 @@
+import { DomainError } from '../common/domain-error';
+
 /**
  * What can go wrong with connections, as domain errors: services throw them, and each edge maps
- * them once — HTTP (ConnectionErrorFilter), the CLI (exit codes), run records (the message).
+ * them once — HTTP (ApiExceptionFilter), the CLI (exit codes), run records (the message).
  * Messages name the connection and what to do; they never hold a password.
  */
-export type ConnectionErrorKind = 'invalid' | 'not-found' | 'conflict' | 'unavailable' | 'key';
-
-export abstract class ConnectionError extends Error {
-  abstract readonly kind: ConnectionErrorKind;
-}
+export abstract class ConnectionError extends DomainError {}
 
 /** A request the caller must fix: bad field, unknown role or engine, wrong role for a policy side. */
 export class InvalidConnectionError extends ConnectionError {
   readonly kind = 'invalid';
-  constructor(readonly problems: string[]) {
-    super(problems.join('; '));
+  override readonly listed = true;
+  constructor(override readonly problems: string[]) {
+    super(problems);
     this.name = 'InvalidConnectionError';
   }
 }
@@ -51,9 +50,12 @@ export class ConnectionUnavailableError extends ConnectionError {
   }
 }
 
-/** Stored passwords and ENCRYPTION_KEY do not go together (missing, wrong, or a secret that does not decrypt). */
+/**
+ * Stored passwords and ENCRYPTION_KEY do not go together (missing, wrong, or a secret that does not
+ * decrypt). Over HTTP a conflict: a request the server cannot honour as configured.
+ */
 export class EncryptionKeyError extends ConnectionError {
-  readonly kind = 'key';
+  readonly kind = 'conflict';
   constructor(message: string) {
     super(message);
     this.name = 'EncryptionKeyError';

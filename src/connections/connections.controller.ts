@@ -1,10 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
-import { ConnectionErrorFilter } from './connection-error.filter';
 import { CONNECTION_NAME_RULE } from './connection-names';
 import { ConnectionsService } from './connections.service';
 import { ConnectionNameParams, CreateConnectionDto, UpdateConnectionDto } from './dto/connection-body.dto';
@@ -14,7 +13,6 @@ const NO_CONNECTION = 'no connection named "shop_eu" (GET /api/v1/connections li
 
 @ApiTags('connections')
 @Auth({ roles: ['admin'] })
-@UseFilters(ConnectionErrorFilter)
 @Controller('connections')
 export class ConnectionsController {
   constructor(private readonly connections: ConnectionsService) {}

@@ -1,10 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
-import { ConnectionErrorFilter } from '../connections/connection-error.filter';
 import { ApiSourceConnectionQuery, SourceConnection } from '../connections/source-connection-query';
 import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
 import { TableNameParams } from '../common/table-name-params.dto';
@@ -18,7 +17,6 @@ const NO_POLICY = 'no policy for table "orders"';
 const BAD_TABLE_NAME = 'tableName must be a table or column name: 1 to 64 characters, none beyond U+FFFF, no NUL';
 
 @ApiTags('policies')
-@UseFilters(ConnectionErrorFilter)
 @Controller('policies')
 export class PolicyController {
   constructor(
@@ -43,7 +41,11 @@ export class PolicyController {
       'wrong role, or source and archive of different engines',
     ['dateColumn "created" is not a column of table "orders"'],
   )
-  @ApiErrorResponse(503, 'The source connection cannot be reached now', 'source connection "shop_eu" is unavailable: connection refused (ECONNREFUSED) (POST /api/v1/connections/shop_eu/test says what fails)')
+  @ApiErrorResponse(
+    503,
+    'The source connection cannot be reached now',
+    'source connection "shop_eu" is unavailable: connection refused (ECONNREFUSED) (POST /api/v1/connections/shop_eu/test says what fails)',
+  )
   async upsert(
     @Body() body: UpsertPolicyDto,
     @CurrentUser() user: AuthenticatedUser,

@@ -1,11 +1,10 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
 import { TableNameParams } from '../common/table-name-params.dto';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
-import { ConnectionErrorFilter } from '../connections/connection-error.filter';
 import { ApiSourceConnectionQuery, SourceConnection } from '../connections/source-connection-query';
 import { RunStartedDto } from './dto/run-started.dto';
 import { StartRunDto } from './dto/start-run.dto';
@@ -13,7 +12,6 @@ import { RunsService } from './runs.service';
 
 /** Manual runs, beside the policy routes (same path prefix, owned by the runs feature). */
 @ApiTags('policies')
-@UseFilters(ConnectionErrorFilter)
 @Controller('policies')
 export class PolicyRunController {
   constructor(private readonly runs: RunsService) {}
