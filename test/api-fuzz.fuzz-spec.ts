@@ -97,7 +97,7 @@ describeMariaDb('API fuzz', () => {
       avoid: new Set(
         [TEST_ADMIN.username, TEST_ADMIN.password, READER.username, READER.password, 'orders'].map(foldedName),
       ),
-      realPathValues: { tableName: ['orders'], id: ['1'], username: [READER.username] },
+      realPathValues: { tableName: ['orders'], id: ['1'], username: [READER.username], name: ['source', 'archive'] },
       bodyLimitBytes: app.config.http.bodyLimitBytes,
     };
     before = await fingerprint(databases, ['audit_entries']);

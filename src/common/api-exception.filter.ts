@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Request } from 'express';
+import { isUnloggedPath } from '../logging/unlogged-paths';
 import { redactUrlQuery } from '../logging/redaction';
 import { createSecretScrubber } from '../logging/secret-scrubber';
 import { DomainError } from './domain-error';
@@ -24,7 +25,8 @@ import { DomainError } from './domain-error';
  *
  * A client error is the client's to fix: the request logger records it at warn (LoggingModule).
  * Requests that fail before they reach it (an unreadable body, an undecodable path, an unknown
- * route) are logged here instead, at warn too, with their message and without a stack.
+ * route), and refusals on the routes it leaves out (probes, GET /metrics), are logged here instead,
+ * at warn too, with their message and without a stack.
  */
 @Catch()
 export class ApiExceptionFilter extends BaseExceptionFilter {
@@ -51,10 +53,11 @@ export class ApiExceptionFilter extends BaseExceptionFilter {
 
   private logUnseenClientError(exception: HttpException, request: Request): void {
     // pino-http gives every request it logs a `log`; one without it never reached the request logger.
-    if (exception.getStatus() < 500 && (request as { log?: unknown }).log === undefined) {
-      this.clientErrors.warn(
-        `${request.method} ${redactUrlQuery(request.originalUrl ?? request.url)}: ${exception.getStatus()} ${exception.message}`,
-      );
+    // Probes and scrapes it leaves out on purpose; their refusals are worth a line all the same.
+    const url = request.originalUrl ?? request.url;
+    const unseen = (request as { log?: unknown }).log === undefined || isUnloggedPath(url);
+    if (exception.getStatus() < 500 && unseen) {
+      this.clientErrors.warn(`${request.method} ${redactUrlQuery(url)}: ${exception.getStatus()} ${exception.message}`);
     }
   }
 }

@@ -6,9 +6,7 @@ import type { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { REDACTED, REDACTED_LOG_PATHS, redactUrlQuery } from './redaction';
 import { configuredSecrets, createSecretScrubber } from './secret-scrubber';
-
-/** Probes and scrapes come every few seconds from machines; logging each would drown the rest. */
-const UNLOGGED_PATHS = new Set(['/health', '/ready', '/metrics']);
+import { isUnloggedPath } from './unlogged-paths';
 
 /** Request ids we accept from a caller (or a proxy); anything else is replaced by a fresh UUID. */
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -41,7 +39,7 @@ const REQUEST_ID = /^[\w.-]{1,128}$/;
               // A client error is the client's to fix: a warning, never an error with a stack.
               customLogLevel: (_req: IncomingMessage, res: { statusCode: number }, error?: Error) =>
                 error !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-              autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.has((req.url ?? '').split('?')[0]) },
+              autoLogging: { ignore: (req: IncomingMessage) => isUnloggedPath(req.url ?? '') },
               // Method, URL and status only: headers carry tokens and cookies, bodies carry passwords.
               serializers: {
                 req: (req: { id: string; method: string; url: string }) => ({
