@@ -238,7 +238,7 @@ describeEachEngine('CLI commands', (engine) => {
       await app.createUser('planner');
       const refused = await runCli(['user:grant', 'planner', 'nosuchtable']);
       expect(refused).toMatchObject({ code: 2 });
-      expect(refused.stderr).toMatch(/table "nosuchtable" has no policy and does not exist in the source database/);
+      expect(refused.stderr).toMatch(/table "nosuchtable" has no policy and does not exist in any source connection/);
 
       const granted = await runCli(['user:grant', 'planner', 'nosuchtable', '--allow-missing']);
       expect(granted).toMatchObject({ code: 0 });

@@ -1,3 +1,7 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UsersService } from '../src/users/users.service';
 import { ADMIN_ROUTES, AdminRoute, adminRoutePath } from './support/admin-routes';
 import { TEST_ADMIN, TestApp, useTestApp } from './support/test-app';
@@ -171,6 +175,70 @@ describeEachEngine('users administration', (engine) => {
       // Tables the user holds already are not checked again.
       const again = await asAdmin.put('/api/v1/users/early/permissions', { tables: ['next_year', 'orders'] });
       expect(again.status).toBe(200);
+    });
+
+    describe('on named connections', () => {
+      let dir: string;
+
+      beforeAll(async () => {
+        // A stored source connection (a SQLite file beside the test) holding a table the built-in
+        // source does not have, and an archive connection, which no permission may name.
+        dir = mkdtempSync(join(tmpdir(), 'das-grants-'));
+        const file = join(dir, 'shop-eu.sqlite');
+        const db = new Database(file);
+        db.exec('CREATE TABLE eu_only (id INTEGER PRIMARY KEY, created_at TEXT)');
+        db.close();
+        await asAdmin
+          .post('/api/v1/connections', { name: 'shop_eu', role: 'source', url: `sqlite:${file}` })
+          .expect(201);
+        await asAdmin
+          .post('/api/v1/connections', { name: 'vault', role: 'archive', url: `sqlite:${join(dir, 'vault.sqlite')}` })
+          .expect(201);
+      });
+
+      afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+      it('grant `connection/table` for a table of that source connection, and a bare name found in any source', async () => {
+        await app.createUser('eu_reader');
+
+        const granted = await asAdmin.put('/api/v1/users/eu_reader/permissions', {
+          tables: ['shop_eu/eu_only', 'eu_only'],
+        });
+
+        expect(granted.status).toBe(200);
+        expect(granted.body.permissions).toEqual(['shop_eu/eu_only', 'eu_only']);
+      });
+
+      it.each([
+        ['shop_eu/orders', 'table "shop_eu/orders" has no policy and does not exist in connection "shop_eu"'],
+        ['nowhere/orders', '"nowhere" in "nowhere/orders" is not a source connection'],
+        ['vault/orders', '"vault" in "vault/orders" is not a source connection'],
+        ['shop_eu/sqlite_master', 'table "shop_eu/sqlite_master" is an internal table of the database, not grantable'],
+      ])('refuse %p with 400 naming it', async (permission, message) => {
+        const response = await asAdmin.put(`/api/v1/users/${TEST_ADMIN.username}/permissions`, {
+          tables: [permission],
+        });
+
+        expect(response.status).toBe(400);
+        expect([response.body.message].flat()).toEqual([expect.stringContaining(message)]);
+      });
+
+      it('let a user holding only `shop_eu/eu_only` past the permission check when the read names shop_eu, not otherwise', async () => {
+        await app.createUser('eu_only_reader');
+        await asAdmin.put('/api/v1/users/eu_only_reader/permissions', { tables: ['shop_eu/eu_only'] }).expect(200);
+        const token = await app.login('eu_only_reader', PASSWORD);
+        const read = (query: string) =>
+          app.http().get(`/api/v1/archives/eu_only${query}`).set('Authorization', `Bearer ${token}`);
+
+        // Past the guard: the table has no policy on shop_eu, so there is nothing to read (404), not a 403.
+        const named = await read('?connection=shop_eu');
+        expect({ status: named.status, message: named.body.message }).toEqual({
+          status: 404,
+          message: expect.stringContaining('"eu_only" has no policy on connection "shop_eu"'),
+        });
+        expect((await read('')).status).toBe(403);
+        expect((await read('?connection=source')).status).toBe(403);
+      });
     });
 
     it.each([

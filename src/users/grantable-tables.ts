@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConnectionCatalog } from '../connections/connection-catalog';
+import { ConnectionUnavailableError } from '../connections/connection-errors';
 import { BUILT_IN_SOURCE } from '../connections/connection-names';
 import { DataSourceFactory } from '../connections/data-source-factory';
 import { listTables } from '../database/schema/schema-inspector';
@@ -19,7 +20,8 @@ interface Grant {
 /**
  * Which table names a permission may name, so that a typo is never granted silently:
  * - a bare name (`orders`, every connection): a table with a policy on any connection, or one that
- *   exists in the built-in source;
+ *   exists in a source connection (the built-in `source` first, then the stored ones; a stored
+ *   connection that cannot be reached now is passed over);
  * - a qualified name (`shop_eu/orders`): a source connection that exists, and on it a table with a
  *   policy or a table that exists there.
  * A grant for a table that gets its policy later is made explicitly (`allowMissing`). SQLite's own
@@ -46,8 +48,7 @@ export class GrantableTables {
   }
 
   private async problemOf(grant: Grant, allowMissing: boolean): Promise<string | null> {
-    const connectionName = grant.connection ?? BUILT_IN_SOURCE;
-    const connection = await this.connections.find(connectionName);
+    const connection = await this.connections.find(grant.connection ?? BUILT_IN_SOURCE);
     if (connection?.engine === 'sqlite' && SQLITE_RESERVED.test(grant.table)) {
       return `table "${grant.text}" is an internal table of the database, not grantable`;
     }
@@ -64,17 +65,45 @@ export class GrantableTables {
     if (withPolicy.some((policy) => grant.connection === undefined || policy.sourceConnection === grant.connection)) {
       return null;
     }
-    const tables = await this.databases.withClient(connectionName, 'source', (source) =>
-      source.withSession((session) => listTables(session, source.schema)),
-    );
-    if (tables.includes(grant.table)) {
+    if (await this.existsIn(connection.name, grant.table)) {
       return null;
     }
-    const where = grant.connection === undefined ? 'the source database' : `connection "${grant.connection}"`;
+    if (grant.connection === undefined && (await this.existsInStoredSource(grant.table))) {
+      return null;
+    }
+    const where = grant.connection === undefined ? 'any source connection' : `connection "${grant.connection}"`;
     return (
       `table "${grant.text}" has no policy and does not exist in ${where} ` +
       '(to grant it before it exists, pass allowMissing: true, or --allow-missing on the CLI)'
     );
+  }
+
+  private existsIn(connection: string, table: string): Promise<boolean> {
+    return this.databases.withClient(connection, 'source', async (source) =>
+      (await source.withSession((session) => listTables(session, source.schema))).includes(table),
+    );
+  }
+
+  /** Whether a stored source connection that can be reached has the table (a bare grant covers them all). */
+  private async existsInStoredSource(table: string): Promise<boolean> {
+    const stored = (await this.connections.list()).filter(
+      (connection) =>
+        !connection.builtIn &&
+        connection.role === 'source' &&
+        !(connection.engine === 'sqlite' && SQLITE_RESERVED.test(table)),
+    );
+    for (const connection of stored) {
+      try {
+        if (await this.existsIn(connection.name, table)) {
+          return true;
+        }
+      } catch (error) {
+        if (!(error instanceof ConnectionUnavailableError)) {
+          throw error;
+        }
+      }
+    }
+    return false;
   }
 }
 

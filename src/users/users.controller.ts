@@ -42,12 +42,14 @@ export class UsersController {
   @ApiOperation({
     summary: "Replace a user's table permissions (admin)",
     description:
-      'Tables the user does not hold yet must have a policy or exist in the source database, unless ' +
-      `allowMissing is true. ${TOKENS_END}`,
+      'A permission is a table (`orders`: on every connection) or `connection/table` (`shop_eu/orders`: on ' +
+      'that source connection only). Tables the user does not hold yet must have a policy or exist in a ' +
+      'source connection (for `connection/table`: in that one), unless allowMissing is true. ' +
+      `${TOKENS_END}`,
   })
   @ApiOkResponse({ type: UserDto, description: 'The user with the new permissions' })
   @ApiErrorResponse(400, 'A table name is malformed, or names no policy and no source table', [
-    'table "ordres" has no policy and does not exist in the source database (to grant it before it exists, ' +
+    'table "ordres" has no policy and does not exist in any source connection (to grant it before it exists, ' +
       'pass allowMissing: true, or --allow-missing on the CLI)',
   ])
   @ApiUserNotFound()

@@ -4,7 +4,9 @@ import { TABLE_NAME_PATTERN, TABLE_NAME_RULE } from '../credential-rules';
 export class SetPermissionsDto {
   /**
    * The complete list of source tables the user may read; replaces the previous list (`[]` revokes all).
-   * A table not held yet must have a policy or exist in the source database. The user's tokens
+   * `orders` is that table on every connection, `shop_eu/orders` on that source connection only.
+   * A table not held yet must have a policy or exist in a source connection (for `shop_eu/orders`:
+   * in that one). The user's tokens
    * end (within TOKEN_CHECK_CACHE_MS): they log in again to get the new list.
    * @example ["orders"]
    */
