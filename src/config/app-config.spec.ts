@@ -247,8 +247,9 @@ describe('buildAppConfig', () => {
       const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), METRICS_TOKEN: token });
       expect(problems).toEqual(['METRICS_TOKEN must be at least 32 characters when NODE_ENV=production']);
       const long = 'm'.repeat(32);
-      expect(buildAppConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), METRICS_TOKEN: long }, BASE_DIR).metrics)
-        .toMatchObject({ token: long });
+      expect(
+        buildAppConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), METRICS_TOKEN: long }, BASE_DIR).metrics,
+      ).toMatchObject({ token: long });
     });
 
     it('accepts a short METRICS_TOKEN outside production', () => {

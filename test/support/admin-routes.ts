@@ -34,7 +34,11 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   { method: 'get', path: '/api/v1/system/scheduler/jobs' },
   { method: 'post', path: '/api/v1/system/scheduler/test', body: { delaySeconds: 0 } },
   { method: 'get', path: '/api/v1/connections' },
-  { method: 'post', path: '/api/v1/connections', body: { name: 'guarded', role: 'archive', url: 'sqlite:guarded.sqlite' } },
+  {
+    method: 'post',
+    path: '/api/v1/connections',
+    body: { name: 'guarded', role: 'archive', url: 'sqlite:guarded.sqlite' },
+  },
   { method: 'get', path: '/api/v1/connections/source' },
   { method: 'put', path: '/api/v1/connections/guarded', body: { role: 'archive', url: 'sqlite:guarded.sqlite' } },
   { method: 'delete', path: '/api/v1/connections/guarded' },

@@ -29,7 +29,10 @@ export class TablePermissionGuard implements CanActivate {
       throw new Error(`@TablePermission('${routeParam}') is used on a route without a :${routeParam} parameter`);
     }
     const connection = (request.query as Record<string, unknown> | undefined)?.connection;
-    if (user.role === 'admin' || permitsTable(user.permissions, tableName, typeof connection === 'string' ? connection : undefined)) {
+    if (
+      user.role === 'admin' ||
+      permitsTable(user.permissions, tableName, typeof connection === 'string' ? connection : undefined)
+    ) {
       return true;
     }
     throw new ForbiddenException(tableRefusal(tableName));
