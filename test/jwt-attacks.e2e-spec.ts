@@ -138,6 +138,22 @@ describeEachEngine('JWT attacks', (engine) => {
       expect((await app.http().get('/api/v1/users').set('Authorization', `Bearer ${forged}`)).status).toBe(401);
     });
 
+    it.each(attacks)(
+      'refuses a token %s on GET /metrics, which has a gate of its own, with 401',
+      async (_case, makeToken) => {
+        const response = await app.http().get('/metrics').set('Authorization', `Bearer ${makeToken()}`);
+
+        expect({ status: response.status, body: response.body }).toEqual({
+          status: 401,
+          body: {
+            statusCode: 401,
+            message: expect.stringMatching(/^(Invalid or expired token|Token no longer valid).*log in again/),
+            error: 'Unauthorized',
+          },
+        });
+      },
+    );
+
     it("answers a valid token lacking a role or a table's permission with 403", async () => {
       const users = await app.http().get('/api/v1/users').set('Authorization', `Bearer ${alice.token}`);
       expect(users.status).toBe(403);
@@ -196,6 +212,10 @@ describeEachEngine('JWT attacks', (engine) => {
 
       expect((await me(token)).status).toBe(401);
       expect((await me(other)).status).toBe(200);
+      // GET /metrics checks tokens through the same strategy: the logged-out token is a 401 there
+      // too, where the user's live token is a 403 (not an admin).
+      expect((await app.http().get('/metrics').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+      expect((await app.http().get('/metrics').set('Authorization', `Bearer ${other}`)).status).toBe(403);
     });
 
     it('refuses a token logged out on another replica', () =>
