@@ -52,7 +52,7 @@ import { TokenFreshness } from './token-freshness.service';
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: TablePermissionGuard },
   ],
-  // Routes with a gate of their own (GET /metrics) check access tokens the same way.
-  exports: [AccessTokenService],
+  // Routes with a gate of their own (GET /metrics) extend AuthGuard('jwt'): JwtStrategy, registered
+  // with passport by this module, checks their access tokens the same way.
 })
 export class AuthModule {}
