@@ -248,8 +248,12 @@ describeEachEngine('GET /metrics', (engine) => {
         samples = await scrape();
       });
 
-      it('neither logged the scrapes nor wrote the metrics token', () => {
-        expect(logLines(exit.stdout).some((line) => line.req?.url.startsWith('/metrics'))).toBe(false);
+      it('neither logged the scrapes nor wrote the metrics token, and logged the refusals at warn', () => {
+        const metricsLines = logLines(exit.stdout).filter((line) => line.req?.url.startsWith('/metrics'));
+        // Scrapes are not request-logged; the refused ones (401, 403) are, like every client error.
+        const refusal = (line: LogLine) => line.level === 40 && /^GET \/metrics: 40[13] /.test(line.msg ?? '');
+        expect(metricsLines.filter((line) => !refusal(line))).toEqual([]);
+        expect(metricsLines.length).toBeGreaterThan(0);
         expect(`${exit.stdout}${exit.stderr}`).not.toContain(METRICS_TOKEN);
       });
 
