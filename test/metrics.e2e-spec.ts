@@ -132,19 +132,31 @@ describeEachEngine('GET /metrics', (engine) => {
 
       const samples = await waitFor('the backlog of orders', async () => {
         const scraped = await scrape();
-        return valueOf(scraped, 'das_archive_backlog_rows', { connection: 'source', table: 'orders' }) === ORDERS_BACKLOG && scraped;
+        return (
+          valueOf(scraped, 'das_archive_backlog_rows', { connection: 'source', table: 'orders' }) === ORDERS_BACKLOG &&
+          scraped
+        );
       });
 
       expect(valueOf(samples, 'das_archive_backlog_capped', { connection: 'source', table: 'orders' })).toBe(0);
-      const sampledAt = valueOf(samples, 'das_archive_backlog_sampled_timestamp_seconds', { connection: 'source', table: 'orders' });
+      const sampledAt = valueOf(samples, 'das_archive_backlog_sampled_timestamp_seconds', {
+        connection: 'source',
+        table: 'orders',
+      });
       expect(sampledAt).toBeGreaterThan(Date.parse(preview.body.archiveCutoff) / 1000);
     });
 
     it('is absent for a policy without an index that starts with its date column, with one warning', async () => {
       // Let several samples pass, each of which skips the ledger.
-      const first = valueOf(await scrape(), 'das_archive_backlog_sampled_timestamp_seconds', { connection: 'source', table: 'orders' })!;
+      const first = valueOf(await scrape(), 'das_archive_backlog_sampled_timestamp_seconds', {
+        connection: 'source',
+        table: 'orders',
+      })!;
       await waitFor('two more samples', async () => {
-        const now = valueOf(await scrape(), 'das_archive_backlog_sampled_timestamp_seconds', { connection: 'source', table: 'orders' })!;
+        const now = valueOf(await scrape(), 'das_archive_backlog_sampled_timestamp_seconds', {
+          connection: 'source',
+          table: 'orders',
+        })!;
         return now >= first + 2;
       });
 
@@ -177,10 +189,18 @@ describeEachEngine('GET /metrics', (engine) => {
     });
 
     it('shows the rows and batches of the run records', () => {
-      expect(valueOf(samples, 'das_rows_archived_total', { connection: 'source', table: 'orders' })).toBe(archived.rowsArchived);
-      expect(valueOf(samples, 'das_rows_purged_total', { connection: 'source', table: 'orders' })).toBe(purged.rowsPurged);
-      expect(valueOf(samples, 'das_batches_total', { job: 'archive', connection: 'source', table: 'orders' })).toBe(archived.batches);
-      expect(valueOf(samples, 'das_batches_total', { job: 'purge', connection: 'source', table: 'orders' })).toBe(purged.batches);
+      expect(valueOf(samples, 'das_rows_archived_total', { connection: 'source', table: 'orders' })).toBe(
+        archived.rowsArchived,
+      );
+      expect(valueOf(samples, 'das_rows_purged_total', { connection: 'source', table: 'orders' })).toBe(
+        purged.rowsPurged,
+      );
+      expect(valueOf(samples, 'das_batches_total', { job: 'archive', connection: 'source', table: 'orders' })).toBe(
+        archived.batches,
+      );
+      expect(valueOf(samples, 'das_batches_total', { job: 'purge', connection: 'source', table: 'orders' })).toBe(
+        purged.batches,
+      );
       expect(valueOf(samples, 'das_rows_archived_total', { connection: 'source', table: 'ledger' })).toBe(0);
     });
 
@@ -194,14 +214,20 @@ describeEachEngine('GET /metrics', (engine) => {
     });
 
     it('counts the bytes that travelled through the process, none when rows moved inside the server', () => {
-      const bytes = valueOf(samples, 'das_batch_bytes_total', { job: 'archive', connection: 'source', table: 'orders' });
+      const bytes = valueOf(samples, 'das_batch_bytes_total', {
+        job: 'archive',
+        connection: 'source',
+        table: 'orders',
+      });
       if (archived.details?.transfer === 'server-side') {
         expect(bytes).toBe(0);
       } else {
         expect(archived.details?.transfer).toBe('copy');
         expect(bytes).toBeGreaterThan(archived.rowsArchived * 10);
       }
-      expect(valueOf(samples, 'das_batch_bytes_total', { job: 'purge', connection: 'source', table: 'orders' })).toBe(0);
+      expect(valueOf(samples, 'das_batch_bytes_total', { job: 'purge', connection: 'source', table: 'orders' })).toBe(
+        0,
+      );
     });
 
     it('counts the runs by status, none of them running any more', () => {
@@ -215,12 +241,20 @@ describeEachEngine('GET /metrics', (engine) => {
 
     it('shows when each job last succeeded on the table, as the run record says', () => {
       for (const run of [archived, purged]) {
-        const shown = valueOf(samples, 'das_last_success_timestamp_seconds', { job: run.job, connection: 'source', table: 'orders' });
+        const shown = valueOf(samples, 'das_last_success_timestamp_seconds', {
+          job: run.job,
+          connection: 'source',
+          table: 'orders',
+        });
         // The record may keep whole seconds only (MySQL DATETIME); the event had the exact time.
         expect(Math.abs(shown! - Date.parse(run.finishedAt!) / 1000)).toBeLessThan(1);
       }
       expect(
-        valueOf(samples, 'das_last_success_timestamp_seconds', { job: 'archive', connection: 'source', table: 'ledger' }),
+        valueOf(samples, 'das_last_success_timestamp_seconds', {
+          job: 'archive',
+          connection: 'source',
+          table: 'ledger',
+        }),
       ).toBeUndefined();
     });
 
@@ -259,15 +293,21 @@ describeEachEngine('GET /metrics', (engine) => {
 
       it('still shows the last successes, read from the control database', () => {
         for (const run of [archived, purged]) {
-          expect(valueOf(samples, 'das_last_success_timestamp_seconds', { job: run.job, connection: 'source', table: 'orders' })).toBe(
-            Date.parse(run.finishedAt!) / 1000,
-          );
+          expect(
+            valueOf(samples, 'das_last_success_timestamp_seconds', {
+              job: run.job,
+              connection: 'source',
+              table: 'orders',
+            }),
+          ).toBe(Date.parse(run.finishedAt!) / 1000);
         }
       });
 
       it('starts the counters of this process at 0 for every enabled policy', () => {
         expect(valueOf(samples, 'das_rows_archived_total', { connection: 'source', table: 'orders' })).toBe(0);
-        expect(valueOf(samples, 'das_batches_total', { job: 'archive', connection: 'source', table: 'ledger' })).toBe(0);
+        expect(valueOf(samples, 'das_batches_total', { job: 'archive', connection: 'source', table: 'ledger' })).toBe(
+          0,
+        );
         expect(valueOf(samples, 'das_runs_total', { job: 'archive', status: 'succeeded' })).toBe(0);
       });
     });
