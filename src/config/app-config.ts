@@ -89,6 +89,8 @@ export class AppConfig {
   /** A managed connection's pool is closed after this many seconds without a job or read using it. */
   readonly connectionIdleSeconds: number;
   readonly metrics: MetricsSettings;
+  /** Where and how many jobs run (src/scheduler/execution). */
+  readonly jobs: JobExecutionSettings;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -105,6 +107,31 @@ export interface MetricsSettings {
   readonly backlogIntervalSeconds: number;
   /** Most rows one backlog sample reads per policy; a count that reaches it is a lower bound. */
   readonly backlogMaxRows: number;
+}
+
+/**
+ * Where a job executes once admitted: `inline` in the process that admitted it, `process` in a
+ * fresh child process per job, `queue` on workers fed by a queue.
+ */
+export const EXECUTION_MODES = ['inline', 'process', 'queue'] as const;
+export type ExecutionMode = (typeof EXECUTION_MODES)[number];
+
+/**
+ * The modes this build can run. `queue` is declared (so that JOB_EXECUTION=queue is understood and
+ * refused with a clear message) but has no executor yet: adding it here is the queue executor's
+ * business (see src/scheduler/execution/job-executor.ts).
+ */
+export const AVAILABLE_EXECUTION_MODES: readonly ExecutionMode[] = ['inline'];
+
+/** How jobs execute (JOB_EXECUTION, JOB_CONCURRENCY…). */
+export interface JobExecutionSettings {
+  readonly execution: ExecutionMode;
+  /** Jobs one process executes at once (a scheduled tick runs up to this many policies together). */
+  readonly concurrency: number;
+  /** `process` mode: a child still running after this long is stopped and its run failed. */
+  readonly timeoutSeconds: number;
+  /** `process` mode: the child's V8 heap limit in MB (--max-old-space-size); 0 = Node's default. */
+  readonly processHeapMb: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -296,6 +323,15 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     problems.push(`METRICS_TOKEN must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production`);
   }
 
+  const execution = (read('JOB_EXECUTION') ?? 'inline').toLowerCase();
+  if (!EXECUTION_MODES.includes(execution as ExecutionMode)) {
+    problems.push(`JOB_EXECUTION must be one of ${EXECUTION_MODES.join(', ')} (got "${execution}")`);
+  } else if (!AVAILABLE_EXECUTION_MODES.includes(execution as ExecutionMode)) {
+    problems.push(
+      `JOB_EXECUTION=${execution} is not available in this build (available: ${AVAILABLE_EXECUTION_MODES.join(', ')})`,
+    );
+  }
+
   const config = new AppConfig({
     nodeEnv,
     isProduction,
@@ -354,6 +390,14 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
       token: metricsToken,
       backlogIntervalSeconds: integer('METRICS_BACKLOG_INTERVAL_SECONDS', 300, 0, 86400),
       backlogMaxRows: integer('METRICS_BACKLOG_MAX_ROWS', 1_000_000, 1000, 1_000_000_000),
+    },
+    jobs: {
+      execution: AVAILABLE_EXECUTION_MODES.includes(execution as ExecutionMode)
+        ? (execution as ExecutionMode)
+        : 'inline',
+      concurrency: integer('JOB_CONCURRENCY', 2, 1, 64),
+      timeoutSeconds: integer('JOB_TIMEOUT_SECONDS', 86400, 10, 7 * 86400),
+      processHeapMb: integer('JOB_PROCESS_HEAP_MB', 0, 0, 65536),
     },
   });
   const { lockWaitSeconds, statementTimeoutSeconds } = config.sessionLimits;
