@@ -31,7 +31,13 @@ const MISNAMED_PROCESS_GAUGES = [
 ];
 
 /** How a run can end; each has its series from the start, so `increase()` sees the first failure. */
-const FINAL_STATUSES: readonly Exclude<RunStatus, 'running'>[] = ['succeeded', 'failed', 'skipped', 'stopped'];
+const FINAL_STATUSES: readonly Exclude<RunStatus, 'running'>[] = [
+  'succeeded',
+  'failed',
+  'skipped',
+  'stopped',
+  'cancelled',
+];
 
 export interface DasMetricsOptions {
   /** Node's process metrics (CPU, memory, event loop, GC), prefixed like the rest. */

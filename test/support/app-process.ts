@@ -6,6 +6,9 @@ import { freePort } from '../../tools/throwaway-mariadb';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
+/** `node` arguments that run src/main.ts under ts-node. */
+const TS_NODE_MAIN = ['-r', require.resolve('ts-node/register/transpile-only'), join(REPO_ROOT, 'src', 'main.ts')];
+
 /**
  * How long a boot may take before a test gives up on it. ts-node compiles the whole import graph
  * before the first line runs: on a loaded 2-core machine that alone took up to 30 s. Only a boot
@@ -22,6 +25,8 @@ export interface AppProcess {
   readonly url: string;
   readonly stdout: () => string;
   readonly stderr: () => string;
+  /** Process id of the service. */
+  readonly pid: number;
   /** Sends SIGTERM and waits for the exit. */
   stop(): Promise<ProcessExit>;
 }
@@ -47,11 +52,15 @@ interface Spawned {
  * `./data` of the checkout is involved) with only `env` plus PATH/HOME/TZ: nothing leaks in from
  * the test runner's environment.
  */
-function spawnService(env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), 'das-proc-'))): Spawned {
+function spawnService(
+  env: Record<string, string>,
+  cwd = mkdtempSync(join(tmpdir(), 'das-proc-')),
+  argv: readonly string[] = TS_NODE_MAIN,
+): Spawned {
   const started = Date.now();
   const child = spawn(
     process.execPath,
-    ['-r', require.resolve('ts-node/register/transpile-only'), join(REPO_ROOT, 'src', 'main.ts')],
+    [...argv],
     {
       cwd,
       env: {
@@ -84,9 +93,10 @@ export async function startAppProcess(
   env: Record<string, string>,
   timeoutMs = BOOT_TIMEOUT_MS,
   cwd?: string,
+  argv: readonly string[] = TS_NODE_MAIN,
 ): Promise<AppProcess> {
   const port = await freePort();
-  const service = spawnService({ PORT: String(port), ...env }, cwd);
+  const service = spawnService({ PORT: String(port), ...env }, cwd, argv);
   const url = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<ProcessExit> => {
     if (service.child.exitCode === null && service.child.signalCode === null) {
@@ -103,7 +113,7 @@ export async function startAppProcess(
     }
     try {
       if ((await fetch(`${url}/health`)).status === 200) {
-        return { url, stdout: service.stdout, stderr: service.stderr, stop };
+        return { url, stdout: service.stdout, stderr: service.stderr, pid: service.child.pid ?? 0, stop };
       }
     } catch {
       // not listening yet
