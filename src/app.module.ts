@@ -17,6 +17,7 @@ import { PurgeModule } from './purge/purge.module';
 import { RunsModule } from './runs/runs.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { UsersModule } from './users/users.module';
+import { WorkersModule } from './workers/workers.module';
 
 const FEATURE_MODULES = [
   LoggingModule,
@@ -35,6 +36,7 @@ const FEATURE_MODULES = [
   SchedulerModule,
   HealthModule,
   MetricsModule,
+  WorkersModule,
 ];
 
 /** The HTTP service: API, probes, metrics and scheduled jobs in one process. */

@@ -11,7 +11,7 @@ import { Connections1796610000000 } from './migrations/1796610000000-Connections
 import { UserLifecycleAndRevokedTokens1796620000000 } from './migrations/1796620000000-UserLifecycleAndRevokedTokens';
 import { RunTimesInMilliseconds1796620060000 } from './migrations/1796620060000-RunTimesInMilliseconds';
 import { JobExecution1796630000000 } from './migrations/1796630000000-JobExecution';
-import { JobWorker } from '../scheduler/entities/job-worker.entity';
+import { JobWorker } from '../workers/entities/job-worker.entity';
 
 /** Everything the control database holds. Listed explicitly (no globs) so ts-node, jest and dist agree. */
 export const CONTROL_ENTITIES = [User, Policy, JobRun, JobLease, AuditEntry, StoredConnection, RevokedToken, JobWorker];
