@@ -121,7 +121,7 @@ export type ExecutionMode = (typeof EXECUTION_MODES)[number];
  * refused with a clear message) but has no executor yet: adding it here is the queue executor's
  * business (see src/scheduler/execution/job-executor.ts).
  */
-export const AVAILABLE_EXECUTION_MODES: readonly ExecutionMode[] = ['inline'];
+export const AVAILABLE_EXECUTION_MODES: readonly ExecutionMode[] = ['inline', 'process'];
 
 /** How jobs execute (JOB_EXECUTION, JOB_CONCURRENCY…). */
 export interface JobExecutionSettings {
@@ -132,6 +132,11 @@ export interface JobExecutionSettings {
   readonly timeoutSeconds: number;
   /** `process` mode: the child's V8 heap limit in MB (--max-old-space-size); 0 = Node's default. */
   readonly processHeapMb: number;
+  /**
+   * Tests only (NODE_ENV=test, refused otherwise): a job process executing a run on this table
+   * allocates memory until it dies of it, so that tests can show how an out-of-memory child ends.
+   */
+  readonly testOutOfMemoryTable: string | null;
 }
 
 export class ConfigValidationError extends Error {
@@ -332,6 +337,11 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     );
   }
 
+  const outOfMemoryTable = read('DAS_TEST_JOB_PROCESS_OOM_TABLE') ?? null;
+  if (outOfMemoryTable !== null && nodeEnv !== 'test') {
+    problems.push('DAS_TEST_JOB_PROCESS_OOM_TABLE is a test hook and is refused unless NODE_ENV=test');
+  }
+
   const config = new AppConfig({
     nodeEnv,
     isProduction,
@@ -398,6 +408,7 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
       concurrency: integer('JOB_CONCURRENCY', 2, 1, 64),
       timeoutSeconds: integer('JOB_TIMEOUT_SECONDS', 86400, 10, 7 * 86400),
       processHeapMb: integer('JOB_PROCESS_HEAP_MB', 0, 0, 65536),
+      testOutOfMemoryTable: nodeEnv === 'test' ? outOfMemoryTable : null,
     },
   });
   const { lockWaitSeconds, statementTimeoutSeconds } = config.sessionLimits;
