@@ -130,7 +130,7 @@ export interface JobExecutionSettings {
   readonly concurrency: number;
   /** `process` mode: a child still running after this long is stopped and its run failed. */
   readonly timeoutSeconds: number;
-  /** `process` mode: the child's V8 heap limit in MB (--max-old-space-size); 0 = Node's default. */
+  /** `process` mode: the child's V8 heap limit in MB (--max-old-space-size); 0 = the service's own. */
   readonly processHeapMb: number;
   /**
    * Tests only (NODE_ENV=test, refused otherwise): a job process executing a run on this table
