@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { configureRequestBodies } from './common/request-body';
 import { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { serveConsole } from './web-console/web-console';
 
 /** Unprefixed routes: probes, metrics and docs live at the root, everything else under /api/v1. */
 const ROOT_ROUTES = ['health', 'ready', 'metrics'];
@@ -19,6 +20,7 @@ export const HTTP_APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   setRoutePrefix(app);
   app.use(helmet());
+  serveConsole(app);
   configureRequestBodies(app, app.get(AppConfig));
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
