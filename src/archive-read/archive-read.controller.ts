@@ -8,6 +8,7 @@ import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { ArchiveReadService } from './archive-read.service';
 import { ArchivePageDto } from './dto/archive-page.dto';
 import { ArchiveQueryDto } from './dto/archive-query.dto';
+import { ApiColumnFilterQueries } from './dto/column-filter-queries';
 
 @ApiTags('archives')
 @Controller('archives')
@@ -22,13 +23,16 @@ export class ArchiveReadController {
       'Rows in primary-key order; pass `nextCursor` as `cursor` for the next page. `from`/`to` filter on the ' +
       "policy's date column. Each read is audited. Where tables of that name are archived from several " +
       'source connections, `?connection=` says which; a user may then also be permitted by a ' +
-      '`connection/table` permission.',
+      '`connection/table` permission. `filter[column]=value` (equality) and `prefix[column]=value` ' +
+      '(starts-with) select rows by indexed columns; pagination works with them as without.',
   })
+  @ApiColumnFilterQueries()
   @ApiOkResponse({ type: ArchivePageDto, description: 'One page of rows' })
   @ApiErrorResponse(
     400,
-    'Bad limit, cursor, from or to; or the table is archived from several connections and none is named',
-    ['cursor is not valid: pass the nextCursor of a previous page unchanged'],
+    'Bad limit, cursor, from, to or filter (a column not in the table, not indexed, or a value its type cannot ' +
+      'hold); or the table is archived from several connections and none is named',
+    ['filter[nosuch]: the archive of "orders" has no column "nosuch"'],
   )
   @ApiErrorResponse(404, 'The table has no archive', 'table "orders" has no archive')
   @ApiErrorResponse(
