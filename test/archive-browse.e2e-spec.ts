@@ -63,6 +63,8 @@ describeMariaDb('archive browsing API', () => {
   let admin: Caller;
   let reader: Caller;
   let outsider: Caller;
+  let qualified: Caller;
+  let nobody: Caller;
   let archived: RawRow[];
 
   beforeAll(async () => {
@@ -99,6 +101,8 @@ describeMariaDb('archive browsing API', () => {
     expect(archived).toHaveLength(ROWS);
     reader = caller(app, await app.createUser('analyst', ['orders']));
     outsider = caller(app, await app.createUser('outsider', ['customers']));
+    qualified = caller(app, await app.createUser('qualified', ['source/customers']));
+    nobody = caller(app, await app.createUser('nobody'));
   });
 
   afterAll(async () => {
@@ -267,6 +271,68 @@ describeMariaDb('archive browsing API', () => {
           prefix: { customer_email: 'bob' },
         }),
       });
+    });
+  });
+
+  describe('tables and columns', () => {
+    const ordersEntry = {
+      tableName: 'orders',
+      connection: 'source',
+      archiveConnection: 'archive',
+      dateColumn: 'created_at',
+      primaryKey: ['id'],
+      archived: true,
+    };
+    const customersEntry = { ...ordersEntry, tableName: 'customers' };
+
+    it('lists every policy table to an admin and only the permitted ones to a user', async () => {
+      expect((await admin.get('/api/v1/archives')).body).toEqual([customersEntry, ordersEntry]);
+      expect((await reader.get('/api/v1/archives')).body).toEqual([ordersEntry]);
+      expect((await outsider.get('/api/v1/archives')).body).toEqual([customersEntry]);
+      expect((await qualified.get('/api/v1/archives')).body).toEqual([customersEntry]);
+      const none = await nobody.get('/api/v1/archives');
+      expect(none.status).toBe(200);
+      expect(none.body).toEqual([]);
+      expect((await app.http().get('/api/v1/archives')).status).toBe(401);
+    });
+
+    it('describes the live columns with their declared types and the filters each takes', async () => {
+      const response = await reader.get('/api/v1/archives/orders/columns');
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        tableName: 'orders',
+        connection: 'source',
+        archiveConnection: 'archive',
+        dateColumn: 'created_at',
+        primaryKey: ['id'],
+        columns: [
+          { name: 'id', type: 'bigint(20) unsigned', nullable: false, filters: ['eq'] },
+          { name: 'customer_email', type: 'varchar(64)', nullable: true, filters: ['eq', 'prefix'] },
+          { name: 'status', type: 'varchar(16)', nullable: true, filters: [] },
+          { name: 'amount', type: 'decimal(12,2)', nullable: true, filters: [] },
+          { name: 'payload', type: 'longtext', nullable: true, filters: [] },
+          { name: 'code', type: 'varbinary(8)', nullable: true, filters: [] },
+          { name: 'created_at', type: 'datetime(6)', nullable: true, filters: ['eq'] },
+          { name: 'archived_at', type: 'datetime(6)', nullable: false, filters: [] },
+          { name: 'archive_run_id', type: 'bigint(20)', nullable: false, filters: [] },
+        ],
+      });
+      // The columns said filterable are exactly those the read accepts.
+      for (const column of response.body.columns as Array<{ name: string; filters: string[] }>) {
+        const read = await reader.get(`/api/v1/archives/orders?filter[${column.name}]=x&limit=1`);
+        const refusedAsUnindexed = /is not indexed|filters do not compare/.test([read.body.message].flat().join());
+        expect(refusedAsUnindexed).toBe(column.filters.length === 0);
+      }
+    });
+
+    it('guards the columns like the read: 403 for others, 401 without a token, 404 without an archive', async () => {
+      expect((await outsider.get('/api/v1/archives/orders/columns')).status).toBe(403);
+      expect((await nobody.get('/api/v1/archives/orders/columns')).status).toBe(403);
+      expect((await app.http().get('/api/v1/archives/orders/columns')).status).toBe(401);
+      expect((await admin.get('/api/v1/archives/nothing_here/columns')).status).toBe(404);
+      expect((await admin.get('/api/v1/archives/orders/columns?connection=elsewhere')).status).toBe(404);
+      expect((await admin.get('/api/v1/archives/orders/columns?limit=1')).status).toBe(400);
+      expect((await qualified.get('/api/v1/archives/customers/columns?connection=source')).status).toBe(200);
     });
   });
 });

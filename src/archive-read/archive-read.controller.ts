@@ -5,15 +5,59 @@ import { TableNameParams } from '../common/table-name-params.dto';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { ArchiveCatalogService } from './archive-catalog.service';
 import { ArchiveReadService } from './archive-read.service';
 import { ArchivePageDto } from './dto/archive-page.dto';
-import { ArchiveQueryDto } from './dto/archive-query.dto';
+import { ArchiveConnectionDto, ArchiveQueryDto } from './dto/archive-query.dto';
+import { ArchiveColumnsDto, ArchiveTableDto } from './dto/archive-table.dto';
 import { ApiColumnFilterQueries } from './dto/column-filter-queries';
 
 @ApiTags('archives')
 @Controller('archives')
 export class ArchiveReadController {
-  constructor(private readonly reader: ArchiveReadService) {}
+  constructor(
+    private readonly reader: ArchiveReadService,
+    private readonly catalog: ArchiveCatalogService,
+  ) {}
+
+  @Get()
+  @Auth()
+  @ApiOperation({
+    summary: 'The archive tables the caller may read (any signed-in user)',
+    description:
+      "One entry per policy: admins see every policy's table, a user those their token permits (`orders`, or " +
+      "`connection/orders` for one connection). `primaryKey` is the archive table's key (the order rows come in), " +
+      'read from each archive connection once; a connection that cannot be reached leaves its tables with ' +
+      '`archived: null`.',
+  })
+  @ApiOkResponse({ type: [ArchiveTableDto], description: 'The readable archive tables, by name' })
+  list(@CurrentUser() user: AuthenticatedUser): Promise<ArchiveTableDto[]> {
+    return this.catalog.list(user);
+  }
+
+  @Get(':tableName/columns')
+  @Auth({ tablePermission: 'tableName' })
+  @ApiOperation({
+    summary: 'The columns of an archive table and the filters each takes (admins, and users permitted for the table)',
+    description:
+      'Read from the live archive table: names, types as the database declares them, nullability, and which ' +
+      'of `filter[column]=` (`eq`) and `prefix[column]=` (`prefix`) the read and the export accept on each.',
+  })
+  @ApiOkResponse({ type: ArchiveColumnsDto, description: 'The archive table and its columns' })
+  @ApiErrorResponse(
+    400,
+    'Bad connection name, or the table is archived from several connections and none is named',
+    'table "orders" is archived from several connections (shop_eu, shop_us): add ?connection= to say which',
+  )
+  @ApiErrorResponse(404, 'The table has no archive', 'table "orders" has no archive')
+  @ApiErrorResponse(
+    503,
+    'The archive connection cannot be reached now',
+    'archive connection "archive" is unavailable: connection refused (ECONNREFUSED) (POST /api/v1/connections/archive/test says what fails)',
+  )
+  columns(@Param() { tableName }: TableNameParams, @Query() query: ArchiveConnectionDto): Promise<ArchiveColumnsDto> {
+    return this.catalog.columns(tableName, query.connection);
+  }
 
   @Get(':tableName')
   @Auth({ tablePermission: 'tableName' })

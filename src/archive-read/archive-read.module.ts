@@ -4,11 +4,12 @@ import { PolicyModule } from '../policy/policy.module';
 import { ArchiveReadController } from './archive-read.controller';
 import { ArchiveReadService } from './archive-read.service';
 import { ArchivePolicies } from './archive-selection';
+import { ArchiveCatalogService } from './archive-catalog.service';
 
-/** The read side of archives: permitted users page through archived rows over HTTP. */
+/** The read side of archives: permitted users list archive tables, their columns, page through and export rows. */
 @Module({
   imports: [PolicyModule, AuditModule],
   controllers: [ArchiveReadController],
-  providers: [ArchivePolicies, ArchiveReadService],
+  providers: [ArchivePolicies, ArchiveReadService, ArchiveCatalogService],
 })
 export class ArchiveReadModule {}

@@ -9,8 +9,20 @@ export const MAX_ARCHIVE_PAGE = 1000;
 
 const INSTANT_RULE = 'must be a date (2024-01-01, midnight UTC) or a date-time with a zone (2024-01-01T10:00:00Z)';
 
+/** Which policy's archive: what every {tableName} route of /archives takes. */
+export class ArchiveConnectionDto {
+  /**
+   * The source connection the table was archived from, when tables of that name are archived from
+   * several. Without it: the policy on the built-in `source`, else the table's only policy.
+   * @example shop_eu
+   */
+  @IsOptional()
+  @Matches(CONNECTION_NAME_PATTERN, { message: CONNECTION_NAME_RULE })
+  connection?: string;
+}
+
 /** Which archived rows: date range, column filters, connection. What a read and an export share. */
-export class ArchiveSelectionDto {
+export class ArchiveSelectionDto extends ArchiveConnectionDto {
   /**
    * Only rows whose date column (the policy's dateColumn) is at or after this instant: a date
    * (midnight UTC) or a date-time with a zone (`Z` or `+02:00`, the `+` written as `%2B` in a URL).
@@ -27,15 +39,6 @@ export class ArchiveSelectionDto {
   @IsOptional()
   @IsIsoDateOrInstant({ message: `to ${INSTANT_RULE}` })
   to?: string;
-
-  /**
-   * The source connection the table was archived from, when tables of that name are archived from
-   * several. Without it: the policy on the built-in `source`, else the table's only policy.
-   * @example shop_eu
-   */
-  @IsOptional()
-  @Matches(CONNECTION_NAME_PATTERN, { message: CONNECTION_NAME_RULE })
-  connection?: string;
 
   /** `filter[column]=value`: rows whose column equals the value (documented on the routes). */
   @ColumnValuesQueryParam('filter')
