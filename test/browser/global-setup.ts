@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import databasesSetup from '../support/global-setup';
 
@@ -13,7 +13,7 @@ export default async function globalSetup(): Promise<void> {
   await databasesSetup();
   await promisify(execFile)(
     process.execPath,
-    [require.resolve('vite/bin/vite.js'), 'build', '--config', 'console/vite.config.mts'],
+    [join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'console/vite.config.mts'],
     { cwd: REPO_ROOT, timeout: 180_000 },
   );
 }

@@ -122,7 +122,8 @@ function TableBrowser({ table, search }: { table: string; search: URLSearchParam
 }
 
 function FilterForm({ schema, selection }: { schema: ArchiveColumns; selection: URLSearchParams }) {
-  const filterable = schema.columns.filter((column) => column.filters.length > 0);
+  // The date column has its own range (from/before) above.
+  const filterable = schema.columns.filter((column) => column.filters.length > 0 && column.name !== schema.dateColumn);
   const [from, setFrom] = useState(selection.get('from') ?? '');
   const [to, setTo] = useState(selection.get('to') ?? '');
   const initial: Record<string, { kind: FilterKind; value: string }> = {};
