@@ -62,8 +62,7 @@ function App() {
   const path = location.path;
   let page;
   if (path === '/' || path === '/login') {
-    navigate(isAdmin ? '/dashboard' : '/archives', true);
-    return null;
+    page = <Redirect to={isAdmin ? '/dashboard' : '/archives'} />;
   } else if (path === '/archives' || path.startsWith('/archives/')) {
     const table = path.startsWith('/archives/') ? decodeURIComponent(path.slice('/archives/'.length)) : null;
     page = <ArchivesPage key={table ?? ''} me={me} table={table} search={location.search} />;
@@ -114,6 +113,11 @@ function App() {
       </main>
     </>
   );
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, true), [to]);
+  return null;
 }
 
 function adminPage(admin: AdminModule | null, path: string) {
