@@ -1,15 +1,19 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
 import { TableNameParams } from '../common/table-name-params.dto';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { ArchiveCatalogService } from './archive-catalog.service';
+import { ArchiveExportService } from './archive-export.service';
 import { ArchiveReadService } from './archive-read.service';
 import { ArchivePageDto } from './dto/archive-page.dto';
 import { ArchiveConnectionDto, ArchiveQueryDto } from './dto/archive-query.dto';
 import { ArchiveColumnsDto, ArchiveTableDto } from './dto/archive-table.dto';
+import { ArchiveExportQueryDto } from './dto/archive-export-query.dto';
+import { HttpExportSink } from './http-export-sink';
 import { ApiColumnFilterQueries } from './dto/column-filter-queries';
 
 @ApiTags('archives')
@@ -18,6 +22,7 @@ export class ArchiveReadController {
   constructor(
     private readonly reader: ArchiveReadService,
     private readonly catalog: ArchiveCatalogService,
+    private readonly exporter: ArchiveExportService,
   ) {}
 
   @Get()
@@ -57,6 +62,57 @@ export class ArchiveReadController {
   )
   columns(@Param() { tableName }: TableNameParams, @Query() query: ArchiveConnectionDto): Promise<ArchiveColumnsDto> {
     return this.catalog.columns(tableName, query.connection);
+  }
+
+  @Get(':tableName/export')
+  @Auth({ tablePermission: 'tableName' })
+  @ApiOperation({
+    summary:
+      'Export the archived rows a read selects, as one CSV or JSON-lines file (admins, and users permitted for the table)',
+    description:
+      'The rows `GET /archives/{tableName}` would page through with the same `from`, `to`, `filter`, `prefix` and ' +
+      '`connection`, in primary-key order, streamed as a download (`Content-Disposition: attachment`), at most ' +
+      'EXPORT_MAX_ROWS rows (header `X-Export-Max-Rows`; a selection with more is cut there: narrow it, e.g. by ' +
+      '`from`/`to`). Values are those of the read: BIGINT and DECIMAL as digits, binary as base64, DATETIME as ISO ' +
+      '8601 UTC with its stored fraction, JSON as its stored text. CSV: RFC 4180, a header line, CRLF, NULL as an ' +
+      'empty field and an empty string as `""`. Each export is one audit entry (`archive.export`) with its filters ' +
+      'and the rows written. A failure after the first row ends the transfer without its last chunk.',
+  })
+  @ApiColumnFilterQueries()
+  @ApiProduces('text/csv', 'application/x-ndjson')
+  @ApiOkResponse({
+    description: 'The file, streamed',
+    content: {
+      'text/csv': {
+        schema: { type: 'string' },
+        example: 'id,status,amount,created_at\r\n9007199254740993,delivered,19.90,2024-03-01T10:00:00.123456Z\r\n',
+      },
+      'application/x-ndjson': {
+        schema: { type: 'string' },
+        example:
+          '{"id":"9007199254740993","status":"delivered","amount":"19.90","created_at":"2024-03-01T10:00:00.123456Z"}\n',
+      },
+    },
+  })
+  @ApiErrorResponse(
+    400,
+    'Bad format, from, to or filter (a column not in the table, not indexed, or a value its type cannot hold); ' +
+      'or the table is archived from several connections and none is named',
+    ['format must be one of: csv, jsonl'],
+  )
+  @ApiErrorResponse(404, 'The table has no archive', 'table "orders" has no archive')
+  @ApiErrorResponse(
+    503,
+    'The archive connection cannot be reached now',
+    'archive connection "archive" is unavailable: connection refused (ECONNREFUSED) (POST /api/v1/connections/archive/test says what fails)',
+  )
+  export(
+    @Param() { tableName }: TableNameParams,
+    @Query() query: ArchiveExportQueryDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res() response: Response,
+  ): Promise<void> {
+    return this.exporter.export(tableName, query, user, new HttpExportSink(response));
   }
 
   @Get(':tableName')
