@@ -30,19 +30,20 @@ export function DashboardPage() {
   const [error, setError] = useState<string | null>(null);
   const refresh = usePoll(
     async () => {
-      try {
-        const [nextDashboard, nextRuns] = await Promise.all([
-          getJson<Dashboard>(`/dashboard?days=${DAYS}`),
-          getJson<Run[]>('/runs?limit=20'),
-        ]);
-        setDashboard(nextDashboard);
-        setRuns(nextRuns);
-        setError(null);
-        return nextRuns.some((run) => run.status === 'running');
-      } catch (caught) {
-        setError(describeError(caught));
-        throw caught;
+      // Each part shows what it can: a failing dashboard read still leaves the runs list live.
+      const [nextDashboard, nextRuns] = await Promise.allSettled([
+        getJson<Dashboard>(`/dashboard?days=${DAYS}`),
+        getJson<Run[]>('/runs?limit=20'),
+      ]);
+      if (nextDashboard.status === 'fulfilled') {
+        setDashboard(nextDashboard.value);
       }
+      if (nextRuns.status === 'fulfilled') {
+        setRuns(nextRuns.value);
+      }
+      const failed = [nextDashboard, nextRuns].find((result) => result.status === 'rejected');
+      setError(failed ? describeError(failed.reason) : null);
+      return nextRuns.status === 'fulfilled' && nextRuns.value.some((run) => run.status === 'running');
     },
     (running) => (running ? FAST_POLL_MS : SLOW_POLL_MS),
     [],
@@ -53,7 +54,7 @@ export function DashboardPage() {
       <h1>Dashboard</h1>
       {error && <ErrorMessage>{error}</ErrorMessage>}
       {dashboard === null ? (
-        <p class="loading">Loading…</p>
+        !error && <p class="loading">Loading…</p>
       ) : (
         <>
           <PoliciesTable policies={dashboard.policies} onStarted={refresh} />
