@@ -66,7 +66,7 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
       SCHEDULER_ENABLED: 'false',
     });
     adminToken = await login(ADMIN);
-    for (const table of ['orders', 'events']) {
+    for (const table of ['orders', 'events', 'clicks']) {
       await ok(
         await api('POST', '/policies', adminToken, {
           tableName: table,
@@ -274,6 +274,49 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
     await page.getByRole('heading', { name: `Run #${runId}: archive of events` }).waitFor();
     await context.close();
   });
+
+  it('an admin cancels a running run from the runs list, or is told plainly that this server cannot', async () => {
+    const started = (await ok(
+      await api('POST', '/policies/clicks/run', adminToken, {
+        job: 'archive',
+        batchSize: 10,
+        sleepBetweenBatchesMs: 500,
+      }),
+      202,
+    )) as Json;
+    const runId = String(started.runId);
+    const { context, page } = await newPage();
+    await logInThroughForm(page, ADMIN);
+    await page.goto(`${service.url}/console/runs`);
+    await page.getByRole('button', { name: `Cancel run ${runId}` }).click();
+    const outcome = await waitFor(
+      'an answer to the cancel',
+      async () => {
+        if ((await page.getByText('Cancelling runs is not available on this server.').count()) > 0) {
+          return 'unsupported';
+        }
+        return (await page.getByText('Cancel requested.').count()) > 0 ? 'requested' : false;
+      },
+      30_000,
+      200,
+    );
+    if (outcome === 'requested') {
+      const row = page.locator(`tr[data-run-id="${runId}"]`);
+      await waitFor(
+        'the cancelled run to end',
+        async () => (await row.getAttribute('data-status')) !== 'running',
+        60_000,
+        200,
+      );
+    } else {
+      // Only when the route itself is absent, not for any 404.
+      const answer = await api('POST', `/runs/${runId}/cancel`, adminToken);
+      expect(answer.status).toBe(404);
+      await expect(answer.text()).resolves.toContain(`Cannot POST /api/v1/runs/${runId}/cancel`);
+      await expect(page.getByRole('button', { name: /^Cancel run / }).count()).resolves.toBe(0);
+    }
+    await context.close();
+  });
 });
 
 async function startedRunId(page: Page, text: string): Promise<string> {
@@ -333,6 +376,12 @@ async function seedSource(databases: TestDatabases): Promise<void> {
     events.push([index, index % 2 === 0 ? 'click' : 'view', `2022-0${1 + (index % 9)}-15 12:00:00.000001`]);
   }
   await databases.source('INSERT INTO events (id, kind, created_at) VALUES ?', [events]);
+  await databases.source(
+    'CREATE TABLE clicks (id INT NOT NULL PRIMARY KEY, created_at DATETIME NOT NULL, KEY clicks_created_at (created_at))',
+  );
+  await databases.source('INSERT INTO clicks (id, created_at) VALUES ?', [
+    events.map((event) => [event[0], '2022-05-01 00:00:00']),
+  ]);
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and line breaks. */
