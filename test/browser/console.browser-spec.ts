@@ -233,18 +233,18 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
     expect(before).toBe(ordersArchived);
 
     await page.getByRole('button', { name: 'Dry run archive of events' }).click();
-    const dryRunId = await startedRunId(page, 'Dry run started');
+    const dryRunId = await startedRunId(page, /^Dry run started/);
     const dryRow = page.locator(`tr[data-run-id="${dryRunId}"]`);
     await dryRow.and(page.locator('[data-status="succeeded"]')).waitFor();
     await expect(dryRow.textContent()).resolves.toContain(`would archive ${EVENTS.toLocaleString('en-US')} rows`);
     await expect(databases.archive('SELECT 1 FROM events LIMIT 1').catch(() => [])).resolves.toEqual([]);
 
-    const policyRow = page.getByRole('row', { name: /events/ });
+    const policyRow = page.locator('table.policies tbody tr', { hasText: 'events' });
     await policyRow.getByText('Options').click();
     await policyRow.getByLabel('Batch size').fill('50');
     await policyRow.getByLabel('Pause between batches (ms)').fill('300');
     await page.getByRole('button', { name: 'Run archive of events' }).click();
-    const runId = await startedRunId(page, 'Run started');
+    const runId = await startedRunId(page, /^Run started/);
     const runRow = page.locator(`tr[data-run-id="${runId}"]`);
     // Progress: the running run, polled, shows rows moved before it ends.
     await waitFor(
@@ -319,7 +319,7 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
   });
 });
 
-async function startedRunId(page: Page, text: string): Promise<string> {
+async function startedRunId(page: Page, text: RegExp): Promise<string> {
   const status = page.getByRole('status').filter({ hasText: text });
   await status.waitFor();
   const link = (await status.getByRole('link').textContent()) ?? '';
