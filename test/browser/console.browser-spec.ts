@@ -211,13 +211,22 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
     await context.close();
   });
 
-  it('the archive browser fits a phone-width screen', async () => {
+  it('the archive browser fits a phone-width screen, with less than 200 KB of script', async () => {
     const { context, page } = await newPage(390);
+    const scripts: Array<Promise<number>> = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('.js')) {
+        scripts.push(response.body().then((body) => body.length));
+      }
+    });
     await logInThroughForm(page, ALICE);
     await page.goto(`${service.url}/console/archives/orders?prefix%5Bcustomer_ref%5D=${KNOWN_PREFIX}`);
     await page.getByRole('button', { name: `Open row ${KNOWN_ID}` }).waitFor();
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
+    const bytes = (await Promise.all(scripts)).reduce((sum, size) => sum + size, 0);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(200 * 1024);
     await context.close();
   });
 
