@@ -353,7 +353,7 @@ describeMariaDb('archive browsing API', () => {
     };
 
     /** The CSV line of a row as the read gives it: RFC 4180 quoting, NULL as an empty field. */
-    const csvLine = (values: unknown[]) =>
+    const csvLine = (values: Array<string | number | null>) =>
       values
         .map((value) => {
           if (value === null) {
@@ -386,7 +386,8 @@ describeMariaDb('archive browsing API', () => {
       expect(expected.length).toBeGreaterThan(1000);
       expect(expected.length).toBeLessThan(EXPORT_MAX_ROWS);
       expect(text).toBe(
-        csvLine(columns) + expected.map((row) => csvLine(columns.map((column) => row[column]))).join(''),
+        csvLine(columns) +
+          expected.map((row) => csvLine(columns.map((column) => row[column] as string | number | null))).join(''),
       );
       // Quoting at work: JSON payloads hold quotes and commas.
       expect(text).toContain('"{""n"":1,""big"":""9007199254740993"",""nested"":{""ok"":false}}"');
