@@ -9,6 +9,12 @@ export interface Series {
   dash?: number[];
 }
 
+/** Points only where there is something (a lone day of runs would otherwise be invisible). */
+function daysWithValues(plot: uPlot, seriesIndex: number): number[] {
+  const values = plot.data[seriesIndex] as Array<number | null | undefined>;
+  return values.flatMap((value, index) => (value !== null && value !== undefined && value > 0 ? [index] : []));
+}
+
 /** A uPlot line chart of daily values; `days` are YYYY-MM-DD (UTC). Sized to its container. */
 export function DailyChart({
   title,
@@ -37,11 +43,19 @@ export function DailyChart({
       width: Math.max(280, element.clientWidth),
       height: 220,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-      scales: { x: { time: true } },
+      // Counts and durations start at zero; a lone day still shows as a point.
+      scales: { x: { time: true }, y: { range: (_plot, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [{}, { label: unit, size: 60 }],
       series: [
         { label: 'day' },
-        ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, spanGaps: false })),
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          dash: s.dash,
+          spanGaps: false,
+          points: { show: true, size: 5, stroke: s.color, fill: s.color, filter: daysWithValues },
+        })),
       ],
       legend: { live: false },
     };

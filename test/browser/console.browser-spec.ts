@@ -252,7 +252,7 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
     await policyRow.getByText('Options').click();
     await policyRow.getByLabel('Batch size').fill('50');
     await policyRow.getByLabel('Pause between batches (ms)').fill('300');
-    await page.getByRole('button', { name: 'Run archive of events' }).click();
+    await page.getByRole('button', { name: 'Run archive of events', exact: true }).click();
     const runId = await startedRunId(page, /^Run started/);
     const runRow = page.locator(`tr[data-run-id="${runId}"]`);
     // Progress: the running run, polled, shows rows moved before it ends.

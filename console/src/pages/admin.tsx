@@ -427,13 +427,25 @@ function RunsTable({ runs, onChanged }: { runs: Run[]; onChanged: () => void }) 
 }
 
 function Progress({ run }: { run: Run }) {
-  const rows = run.job === 'purge' ? run.rowsPurged : run.rowsArchived;
-  const verb = run.job === 'purge' ? 'purge' : 'archive';
+  const purge = run.job === 'purge';
+  if (run.dryRun) {
+    // A dry run changes nothing: what it found is in its details (rowsToArchive / rowsToPurge).
+    const found = run.details?.[purge ? 'rowsToPurge' : 'rowsToArchive'];
+    return (
+      <span data-rows={typeof found === 'number' ? found : 0}>
+        {typeof found === 'number'
+          ? `would ${purge ? 'purge' : 'archive'} ${count(found)} rows`
+          : run.status === 'running'
+            ? 'counting…'
+            : 'nothing counted'}
+        {run.status === 'running' && <span class="spinner" aria-hidden="true" />}
+      </span>
+    );
+  }
+  const rows = purge ? run.rowsPurged : run.rowsArchived;
   return (
     <span data-rows={rows}>
-      {run.dryRun
-        ? `would ${verb} ${count(rows)} rows in ${count(run.batches)} batches`
-        : `${count(rows)} rows ${verb}d, ${count(run.batches)} batches`}
+      {`${count(rows)} rows ${purge ? 'purged' : 'archived'}, ${count(run.batches)} ${run.batches === 1 ? 'batch' : 'batches'}`}
       {run.status === 'running' && <span class="spinner" aria-hidden="true" />}
     </span>
   );
