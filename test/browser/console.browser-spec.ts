@@ -133,7 +133,7 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
     expect(page.headers.get('cache-control')).toBe('no-cache');
   });
 
-  it('an analyst finds a known archived row by filter, sees it byte-exact and exports CSV matching the rows', async () => {
+  it('an analyst finds a known archived row by filter, sees it byte-exact and exports CSV and JSON lines matching the rows', async () => {
     const { context, page } = await newPage();
     await logInThroughForm(page, ALICE);
     await expect(page.getByRole('link', { name: 'Dashboard' }).count()).resolves.toBe(0);
@@ -187,6 +187,17 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
         expected.items.map((item) => String(item[column])).sort(),
       );
     }
+
+    const [jsonl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSON lines' }).click(),
+    ]);
+    const lines = readFileSync((await jsonl.path()) ?? '', 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
+    const exported = lines.map((line) => JSON.parse(line) as Json);
+    expect(exported.map((row) => row.id).sort()).toEqual(expected.items.map((item) => item.id).sort());
+    expect(exported.find((row) => row.id === KNOWN_ID)).toEqual(known);
     await context.close();
   });
 
