@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiErrorResponse } from '../openapi/api-error-response.decorator';
 import { TableNameParams } from '../common/table-name-params.dto';
@@ -79,7 +79,6 @@ export class ArchiveReadController {
       'and the rows written. A failure after the first row ends the transfer without its last chunk.',
   })
   @ApiColumnFilterQueries()
-  @ApiProduces('text/csv', 'application/x-ndjson')
   @ApiOkResponse({
     description: 'The file, streamed',
     content: {

@@ -1,3 +1,4 @@
+import { ApiHideProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IntegerQueryParam } from '../../common/integer-fields';
 import { IsIsoDateOrInstant } from '../../common/iso-instant';
@@ -41,10 +42,13 @@ export class ArchiveSelectionDto extends ArchiveConnectionDto {
   to?: string;
 
   /** `filter[column]=value`: rows whose column equals the value (documented on the routes). */
+  // Hidden here in so many words: the Swagger plugin reads decorators by name (ApiColumnFilterQueries documents it).
+  @ApiHideProperty()
   @ColumnValuesQueryParam('filter')
   filter?: Map<string, string>;
 
   /** `prefix[column]=value`: rows whose string column starts with the value (documented on the routes). */
+  @ApiHideProperty()
   @ColumnValuesQueryParam('prefix')
   prefix?: Map<string, string>;
 }

@@ -1,5 +1,4 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiHideProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { SQL_IDENTIFIER_PATTERN } from '../../common/sql-identifier';
@@ -34,12 +33,12 @@ export function columnValuesProblem(name: string, value: unknown): string | null
 
 /**
  * An optional `name[column]=value` query parameter (OpenAPI deepObject, documented on the route by
- * ApiColumnFilterQueries: the Swagger plugin cannot describe one from a property). The parser's Map
+ * ApiColumnFilterQueries: the Swagger plugin cannot describe one from a property, so the property
+ * also needs `@ApiHideProperty()` written out, which the plugin recognises by name). The parser's Map
  * is taken as it is, not copied by class-transformer.
  */
 export function ColumnValuesQueryParam(name: string): PropertyDecorator {
   return applyDecorators(
-    ApiHideProperty(),
     Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key]),
     IsOptional(),
     ValidateBy({

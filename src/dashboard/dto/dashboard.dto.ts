@@ -57,7 +57,18 @@ export class DashboardPolicyDto {
    */
   enabled: boolean;
   /** Its latest run (dry runs and skipped attempts included); null before the first. */
-  @ApiProperty({ type: DashboardRunDto, nullable: true })
+  @ApiProperty({
+    type: DashboardRunDto,
+    nullable: true,
+    example: {
+      id: 41,
+      job: 'archive',
+      status: 'succeeded',
+      startedAt: '2025-03-02T02:00:00.125Z',
+      finishedAt: '2025-03-02T02:00:02.431Z',
+      error: null,
+    },
+  })
   lastRun: DashboardRunDto | null;
   /**
    * When its latest successful archive run (not a dry run) ended; null if none has.
@@ -73,7 +84,11 @@ export class DashboardPolicyDto {
    * The archive backlog at the metrics' last sample; null when there is none: metrics off, not sampled yet,
    * or not countable cheaply (no index of the source table starts with the date column).
    */
-  @ApiProperty({ type: DashboardBacklogDto, nullable: true })
+  @ApiProperty({
+    type: DashboardBacklogDto,
+    nullable: true,
+    example: { rows: 1200, capped: false, sampledAt: '2025-03-02T09:55:00.000Z' },
+  })
   backlog: DashboardBacklogDto | null;
 }
 
