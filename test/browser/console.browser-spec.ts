@@ -66,7 +66,7 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
       SCHEDULER_ENABLED: 'false',
     });
     adminToken = await login(ADMIN);
-    for (const table of ['orders', 'events', 'clicks']) {
+    for (const table of ['orders', 'events', 'clicks', 'doomed']) {
       await ok(
         await api('POST', '/policies', adminToken, {
           tableName: table,
@@ -337,6 +337,35 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
     }
     await context.close();
   });
+
+  it("an admin sees a failed run's error on the dashboard and in the run's detail", async () => {
+    // The policy was checked against the table; the table then goes away, so its next run fails.
+    await databases.source('DROP TABLE doomed');
+    const started = (await ok(await api('POST', '/policies/doomed/run', adminToken, { job: 'archive' }), 202)) as Json;
+    const runId = String(started.runId);
+    const failed = await waitFor(
+      'the failed run',
+      async () => {
+        const run = (await ok(await api('GET', `/runs/${runId}`, adminToken))) as Json;
+        return run.status === 'running' ? false : run;
+      },
+      60_000,
+      200,
+    );
+    expect(failed.status).toBe('failed');
+    const error = String(failed.error);
+    expect(error.length).toBeGreaterThan(0);
+
+    const { context, page } = await newPage();
+    await logInThroughForm(page, ADMIN);
+    const policyRow = page.locator('table.policies tbody tr', { hasText: 'doomed' });
+    await policyRow.getByText(error).waitFor();
+    await page.goto(`${service.url}/console/runs/${runId}`);
+    const errorSection = page.getByRole('region', { name: 'Error' });
+    await errorSection.waitFor();
+    await expect(errorSection.locator('pre').textContent()).resolves.toBe(error);
+    await context.close();
+  });
 });
 
 async function startedRunId(page: Page, text: RegExp): Promise<string> {
@@ -396,6 +425,7 @@ async function seedSource(databases: TestDatabases): Promise<void> {
     events.push([index, index % 2 === 0 ? 'click' : 'view', `2022-0${1 + (index % 9)}-15 12:00:00.000001`]);
   }
   await databases.source('INSERT INTO events (id, kind, created_at) VALUES ?', [events]);
+  await databases.source('CREATE TABLE doomed (id INT NOT NULL PRIMARY KEY, created_at DATETIME NOT NULL)');
   await databases.source(
     'CREATE TABLE clicks (id INT NOT NULL PRIMARY KEY, created_at DATETIME NOT NULL, KEY clicks_created_at (created_at))',
   );
