@@ -366,6 +366,54 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
     await expect(errorSection.locator('pre').textContent()).resolves.toBe(error);
     await context.close();
   });
+
+  it('the screens have no WCAG 2 A/AA violation that axe-core finds', async () => {
+    // bypassCSP only so that the checker's own script can be injected; the pages are as served.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    const violations = async (screen: string): Promise<Array<{ screen: string; id: string; nodes: string[] }>> => {
+      await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+      const result = await page.evaluate<{
+        passes: unknown[];
+        violations: Array<{ id: string; nodes: Array<{ target: string[] }> }>;
+      }>("axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })");
+      expect(result.passes.length).toBeGreaterThan(0);
+      return result.violations.map((violation) => ({
+        screen,
+        id: violation.id,
+        nodes: violation.nodes.map((node) => node.target.join(' ')),
+      }));
+    };
+    const found = [];
+    await page.goto(`${service.url}/console/`);
+    await page.getByLabel('Username').waitFor();
+    found.push(...(await violations('login')));
+
+    await logInThroughForm(page, ALICE);
+    await page.goto(`${service.url}/console/archives/orders?prefix%5Bcustomer_ref%5D=${KNOWN_PREFIX}`);
+    await page.getByRole('button', { name: `Open row ${KNOWN_ID}` }).click();
+    await page.getByRole('dialog').waitFor();
+    found.push(...(await violations('archives with a row open')));
+    await page
+      .getByRole('button', { name: 'Log out' })
+      .click({ force: true })
+      .catch(() => undefined);
+
+    await page.goto(`${service.url}/console/archives/orders`);
+    await page.evaluate('sessionStorage.clear()');
+    await logInThroughForm(page, ADMIN);
+    await page.goto(`${service.url}/console/dashboard`);
+    await page.locator('.chart canvas').first().waitFor();
+    found.push(...(await violations('dashboard')));
+    for (const path of ['runs', 'runs/1', 'users']) {
+      await page.goto(`${service.url}/console/${path}`);
+      await page.locator('main h1').waitFor();
+      found.push(...(await violations(path)));
+    }
+    expect(found).toEqual([]);
+    await context.close();
+  });
 });
 
 async function startedRunId(page: Page, text: RegExp): Promise<string> {
