@@ -34,7 +34,7 @@ export interface ArchivePage {
   nextCursor: string | null;
 }
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'stopped';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'stopped' | 'cancelled';
 
 export interface Run {
   id: number;

@@ -477,7 +477,7 @@ export function RunsPage() {
         <label for="status-filter">Status</label>
         <select id="status-filter" value={status} onChange={(event) => setStatus(event.currentTarget.value)}>
           <option value="">any</option>
-          {['running', 'succeeded', 'failed', 'skipped', 'stopped'].map((value) => (
+          {['running', 'succeeded', 'failed', 'skipped', 'stopped', 'cancelled'].map((value) => (
             <option key={value} value={value}>
               {value}
             </option>
