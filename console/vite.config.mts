@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 
 /**
  * The web console's bundle: `npm run build` writes it to dist/console, where DAS serves it at
- * /console (src/web-console/web-console.ts). No dev server is needed; see docs/decisions/018.
+ * /console (src/web-console/web-console.ts). No dev server is needed; see docs/decisions/019.
  */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
