@@ -222,6 +222,34 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
     await context.close();
   });
 
+  it('a wrong password is refused on the form, a bad filter value is explained, and logging out ends the token', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${service.url}/console/`);
+    await page.getByLabel('Username').fill(ALICE.username);
+    await page.getByLabel('Password').fill('not-her-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').waitFor();
+    await expect(page.getByRole('button', { name: 'Log out' }).count()).resolves.toBe(0);
+
+    await logInThroughForm(page, ALICE);
+    await page.goto(`${service.url}/console/archives/orders`);
+    await page.getByLabel('id', { exact: true }).fill('not-a-number');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    await expect(refusal.textContent()).resolves.toContain('id');
+
+    const token = await page.evaluate<string | null>("sessionStorage.getItem('das.console.token')");
+    expect(token).not.toBeNull();
+    await expect(api('GET', '/auth/me', token)).resolves.toHaveProperty('status', 200);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Username').waitFor();
+    await expect(page.evaluate("sessionStorage.getItem('das.console.token')")).resolves.toBeNull();
+    await expect(api('GET', '/auth/me', token)).resolves.toHaveProperty('status', 401);
+    await expect(context.cookies()).resolves.toEqual([]);
+    await context.close();
+  });
+
   it('the archive browser fits a phone-width screen, with less than 200 KB of script', async () => {
     const { context, page } = await newPage(390);
     const scripts: Array<Promise<number>> = [];
