@@ -64,6 +64,8 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
       ADMIN_PASSWORD: ADMIN.password,
       JWT_SECRET: randomBytes(32).toString('hex'),
       SCHEDULER_ENABLED: 'false',
+      // Every test logs in through the form; the login rate limit is tested elsewhere (auth e2e).
+      AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     });
     adminToken = await login(ADMIN);
     for (const table of ['orders', 'events', 'clicks', 'doomed']) {
