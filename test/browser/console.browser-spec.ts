@@ -271,6 +271,16 @@ describeMariaDb('web console in Chromium, DAS on MariaDB', () => {
     await context.close();
   });
 
+  it('the dashboard fits a phone-width screen', async () => {
+    const { context, page } = await newPage(390);
+    await logInThroughForm(page, ADMIN);
+    await page.locator('.chart canvas').first().waitFor();
+    await page.getByRole('heading', { name: 'Recent runs' }).waitFor();
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await context.close();
+  });
+
   it('an admin dry-runs and runs an archive from the dashboard, sees its progress and the chart update', async () => {
     const { context, page } = await newPage();
     await logInThroughForm(page, ADMIN);
