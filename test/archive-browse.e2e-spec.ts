@@ -471,3 +471,82 @@ describeMariaDb('archive browsing API', () => {
     });
   });
 });
+
+/** The same routes on the embedded default (SQLite), as the Quick start runs them. */
+describe('archive browsing API [sqlite]', () => {
+  let databases: TestDatabases;
+  let app: TestApp;
+  let admin: Caller;
+
+  beforeAll(async () => {
+    databases = await createTestDatabases('sqlite');
+    await databases.source(
+      'CREATE TABLE orders (id INTEGER PRIMARY KEY, email VARCHAR(32) NOT NULL, note TEXT, created_at DATETIME NOT NULL)',
+    );
+    for (let i = 1; i <= 300; i++) {
+      const at = new Date(START + i * HOUR).toISOString().slice(0, 19).replace('T', ' ');
+      await databases.source('INSERT INTO orders VALUES (?, ?, ?, ?)', [
+        i,
+        `${['a_b', 'axb', 'c'][i % 3]}${i}@x`,
+        null,
+        at,
+      ]);
+    }
+    app = await startTestApp(databases, { EXPORT_MAX_ROWS: '250' });
+    admin = caller(app, await app.adminToken());
+    await admin.post('/api/v1/policies', {
+      tableName: 'orders',
+      dateColumn: 'created_at',
+      archiveAfterDays: 30,
+      deleteAfterDays: 36500,
+    });
+    expect((await waitForRunEnd(admin, await startRun(admin, 'orders', { job: 'archive' }))).status).toBe('succeeded');
+    await databases.archive('CREATE INDEX idx_orders_email ON orders (email)');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await databases?.drop();
+  });
+
+  it('filters by key, date, equality and prefix with % and _ as plain characters', async () => {
+    expect(
+      (await admin.get('/api/v1/archives/orders?filter[id]=7')).body.items.map((row: { id: number }) => row.id),
+    ).toEqual([7]);
+    const byDate = await admin.get(
+      `/api/v1/archives/orders?filter[created_at]=${new Date(START + 5 * HOUR).toISOString()}`,
+    );
+    expect(byDate.body.items.map((row: { id: number }) => row.id)).toEqual([5]);
+    const prefixed = await admin.get('/api/v1/archives/orders?prefix[email]=a_b&limit=1000');
+    expect(prefixed.body.items).toHaveLength(100);
+    expect(prefixed.body.items.every((row: { email: string }) => row.email.startsWith('a_b'))).toBe(true);
+    expect((await admin.get('/api/v1/archives/orders?filter[email]=c2@x')).body.items).toHaveLength(1);
+    expect((await admin.get('/api/v1/archives/orders?filter[note]=x')).status).toBe(400);
+  });
+
+  it('lists columns and exports CSV up to EXPORT_MAX_ROWS', async () => {
+    const columns = await admin.get('/api/v1/archives/orders/columns');
+    expect(
+      columns.body.columns.map((column: { name: string; filters: string[] }) => [column.name, column.filters]),
+    ).toEqual([
+      ['id', ['eq']],
+      ['email', ['eq', 'prefix']],
+      ['note', []],
+      ['created_at', ['eq']],
+      ['archived_at', []],
+      ['archive_run_id', []],
+    ]);
+    const exported = await admin
+      .get('/api/v1/archives/orders/export?format=csv')
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        res.on('end', () => done(null, text));
+      });
+    const lines = (exported.body as string).split('\r\n');
+    expect(lines[0]).toBe('id,email,note,created_at,archived_at,archive_run_id');
+    expect(lines).toHaveLength(1 + 250 + 1);
+    expect(lines[1]).toMatch(/^1,axb1@x,,2020-01-01T01:00:00Z,/);
+  });
+});

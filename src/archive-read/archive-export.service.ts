@@ -29,7 +29,8 @@ interface ExportOutcome {
  * (date range, column filters, connection), the same values, in key order, in keyset batches of
  * EXPORT_BATCH_ROWS each read on a session of its own (no session waits on a slow client), at most
  * EXPORT_MAX_ROWS rows. Everything that can be refused is refused before the first byte; each
- * export is one audit entry with its selection and the rows written.
+ * export is one audit entry with its selection and the rows written, recorded before the response
+ * ends.
  */
 @Injectable()
 export class ArchiveExportService {
@@ -57,23 +58,31 @@ export class ArchiveExportService {
     const outcome = await this.databases.withClient(archiveConnection, 'archive', (archive) =>
       this.stream(archive, tableName, policy, query, format, sink),
     );
-    await this.audit.record({
-      actor: reader,
-      action: 'archive.export',
-      tableName,
-      connection: policy?.sourceConnection ?? BUILT_IN_SOURCE,
-      rowCount: outcome.rows,
-      details: {
-        format,
-        from: query.from ?? null,
-        to: query.to ?? null,
-        ...filterDetails(query),
-        maxRows: this.maxRows,
-        truncated: outcome.truncated,
-        complete: outcome.complete,
-        archiveConnection,
-      },
-    });
+    try {
+      await this.audit.record({
+        actor: reader,
+        action: 'archive.export',
+        tableName,
+        connection: policy?.sourceConnection ?? BUILT_IN_SOURCE,
+        rowCount: outcome.rows,
+        details: {
+          format,
+          from: query.from ?? null,
+          to: query.to ?? null,
+          ...filterDetails(query),
+          maxRows: this.maxRows,
+          truncated: outcome.truncated,
+          complete: outcome.complete,
+          archiveConnection,
+        },
+      });
+    } catch {
+      // Logged by the audit service. A file is not handed over without its audit entry.
+      sink.abort();
+      return;
+    }
+    // The last chunk goes out once the export is on record: whoever has the whole file can find it in the audit.
+    sink.end();
   }
 
   private async stream(
@@ -105,9 +114,7 @@ export class ArchiveExportService {
         rows = await this.nextBatch(archive, prepared, rows, written);
       }
       const truncated = written >= this.maxRows && (await this.moreAfter(archive, prepared, rows));
-      const complete = !sink.gone;
-      sink.end();
-      return { rows: written, truncated, complete };
+      return { rows: written, truncated, complete: !sink.gone };
     } catch (error) {
       // Headers are out: the client must see a broken transfer rather than a file that looks whole.
       this.logger.warn(`Export of "${tableName}" stopped after ${written} rows: ${(error as Error).message}`);

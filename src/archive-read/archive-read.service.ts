@@ -3,6 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { BUILT_IN_ARCHIVE, BUILT_IN_SOURCE } from '../connections/connection-names';
 import { DataSourceFactory } from '../connections/data-source-factory';
+import { REDACTED, isSecretParameter } from '../logging/redaction';
 import { SqlClient } from '../database/sql-client';
 import { Policy } from '../policy/entities/policy.entity';
 import { decodeCursor, encodeCursor } from './archive-cursor';
@@ -77,7 +78,14 @@ export function filterDetails(query: {
   prefix?: Map<string, string>;
 }): Record<string, unknown> {
   return {
-    ...(query.filter ? { filter: Object.fromEntries(query.filter) } : {}),
-    ...(query.prefix ? { prefix: Object.fromEntries(query.prefix) } : {}),
+    ...(query.filter ? { filter: auditedValues(query.filter) } : {}),
+    ...(query.prefix ? { prefix: auditedValues(query.prefix) } : {}),
   };
+}
+
+/** Filter values as the audit keeps them: those of secret-looking columns (`token`, `password`…) left out, as in logs. */
+function auditedValues(values: Map<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    [...values].map(([column, value]) => [column, isSecretParameter(column) ? REDACTED : value]),
+  );
 }

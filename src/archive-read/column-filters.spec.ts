@@ -8,7 +8,10 @@ function column(name: string, columnType: string): ColumnSchema {
   return {
     name,
     columnType,
-    dataType: columnType.replace(/\(.*$/, '').replace(/ unsigned$/, '').toLowerCase(),
+    dataType: columnType
+      .replace(/\(.*$/, '')
+      .replace(/ unsigned$/, '')
+      .toLowerCase(),
     nullable: true,
     charset: null,
     collation: null,
@@ -96,6 +99,30 @@ describe('column filters', () => {
       conditions: ['"id" = ?'],
       params: [-9223372036854775808n],
     });
+  });
+
+  it('compares SQLite date-times in every spelling of the instant (SQLite compares their text)', () => {
+    const sqliteTable = { ...table, columns: [column('at', 'DATETIME')], primaryKey: ['at'], indexes: [] };
+    const sqlite = new SqliteDialect();
+    expect(filterPredicate(sqlite, 'orders', sqliteTable, [eq('at', '2024-03-01T10:00:00.120Z')])).toEqual({
+      conditions: ['"at" IN (?, ?, ?, ?, ?)'],
+      params: [
+        '2024-03-01 10:00:00.12',
+        '2024-03-01 10:00:00.120',
+        '2024-03-01 10:00:00.1200',
+        '2024-03-01 10:00:00.12000',
+        '2024-03-01 10:00:00.120000',
+      ],
+    });
+    expect(filterPredicate(sqlite, 'orders', sqliteTable, [eq('at', '2024-03-01 10:00:00')]).params).toEqual([
+      '2024-03-01 10:00:00',
+      '2024-03-01 10:00:00.0',
+      '2024-03-01 10:00:00.00',
+      '2024-03-01 10:00:00.000',
+      '2024-03-01 10:00:00.0000',
+      '2024-03-01 10:00:00.00000',
+      '2024-03-01 10:00:00.000000',
+    ]);
   });
 
   it.each([

@@ -174,10 +174,16 @@ export function filterPredicate(
       continue;
     }
     const quoted = dialect.quoteIdentifier(column.name);
-    conditions.push(
-      filter.kind === 'prefix' ? `${quoted} LIKE ? ESCAPE '${LIKE_ESCAPE}'` : `${quoted} = ${bound.placeholder}`,
-    );
-    params.push(bound.value);
+    if (filter.kind === 'prefix') {
+      conditions.push(`${quoted} LIKE ? ESCAPE '${LIKE_ESCAPE}'`);
+      params.push(bound.value);
+    } else if (bound.spellings) {
+      conditions.push(`${quoted} IN (${bound.spellings.map(() => '?').join(', ')})`);
+      params.push(...bound.spellings);
+    } else {
+      conditions.push(`${quoted} = ${bound.placeholder}`);
+      params.push(bound.value);
+    }
   }
   if (problems.length > 0) {
     throw new InvalidInputError(problems);
@@ -191,8 +197,9 @@ function filterableNames(table: TableSchema, leading: Set<string>): string {
 }
 
 type Bound =
-  | { problem: string; value?: undefined; placeholder?: undefined }
-  | { problem?: undefined; value: unknown; placeholder: string };
+  | { problem: string; value?: undefined; placeholder?: undefined; spellings?: undefined }
+  /** `spellings`: the texts that all mean the value, for a column compared as text (SQLite date-times). */
+  | { problem?: undefined; value: unknown; placeholder: string; spellings?: string[] };
 
 /** `abc` → `abc%`, with the pattern characters of the value itself escaped. */
 function prefixPattern(value: string): Bound {
@@ -248,7 +255,10 @@ function boundValue(dialect: SqlDialect, column: ColumnSchema, text: string): Bo
             '2024-03-01T10:00:00Z or 2024-03-01T10:00:00.123456Z (or with a space for the T, without the Z)',
         };
       }
-      return { value: `${match[1]} ${match[2]}:${match[3]}:${match[4]}${match[5] ?? ''}`, placeholder: '?' };
+      const value = `${match[1]} ${match[2]}:${match[3]}:${match[4]}${match[5] ?? ''}`;
+      return mysql
+        ? { value, placeholder: '?' }
+        : { value, placeholder: '?', spellings: sqliteDateTimeSpellings(value) };
     }
     case 'time':
       return TIME_TEXT.test(text)
@@ -273,6 +283,20 @@ function boundValue(dialect: SqlDialect, column: ColumnSchema, text: string): Bo
     case null:
       return { problem: `column "${column.name}" is ${type}, which filters do not compare` };
   }
+}
+
+/**
+ * SQLite keeps a date-time as the text it was given and compares text: `10:00:00`, `10:00:00.0` and
+ * `10:00:00.000` are one instant in three spellings. The instant's spellings with 0 to 6 fractional
+ * digits, all of them (an IN list still uses the index).
+ */
+function sqliteDateTimeSpellings(value: string): string[] {
+  const [whole, fraction = ''] = value.split('.');
+  const digits = fraction.replace(/0+$/, '');
+  return Array.from({ length: 7 - digits.length }, (_, i) => {
+    const padded = digits.padEnd(digits.length + i, '0');
+    return padded === '' ? whole : `${whole}.${padded}`;
+  });
 }
 
 function integerRange(column: ColumnSchema, mysql: boolean): [bigint, bigint] {
