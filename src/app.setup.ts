@@ -6,6 +6,7 @@ import { parseQueryString } from './common/query-string';
 import { configureRequestBodies } from './common/request-body';
 import { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { serveConsole } from './web-console/web-console';
 
 /** Unprefixed routes: probes, metrics and docs live at the root, everything else under /api/v1. */
 const ROOT_ROUTES = ['health', 'ready', 'metrics'];
@@ -22,6 +23,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   // Express 5's "simple" parser, plus `filter[column]=` and `prefix[column]=` as objects (query-string.ts).
   app.set('query parser', parseQueryString);
   app.use(helmet());
+  serveConsole(app);
   configureRequestBodies(app, app.get(AppConfig));
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
