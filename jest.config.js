@@ -6,7 +6,9 @@
  * Heavier suites have their own projects and npm scripts (CI runs each with a time budget):
  *  - matrix: the generated table matrix of the engine (`npm run test:matrix`);
  *  - faults: throttling, lost connections, crashes, concurrent instances and readers (`npm run test:faults`);
- *  - fuzz: hostile requests to every route of the OpenAPI document, on MariaDB (`npm run test:fuzz`).
+ *  - fuzz: hostile requests to every route of the OpenAPI document, on MariaDB (`npm run test:fuzz`);
+ *  - browser: the web console in Chromium (playwright-core) against a running DAS on MariaDB
+ *    (`npm run test:browser`); its global setup also builds the console bundle.
  */
 const transform = {
   '^.+\\.ts$': [
@@ -15,9 +17,7 @@ const transform = {
       tsconfig: '<rootDir>/tsconfig.json',
       // The same OpenAPI metadata the Nest CLI build generates, so /docs-json is tested as shipped.
       astTransformers: {
-        before: [
-          '<rootDir>/test/support/swagger-plugin-transformer.js',
-        ],
+        before: ['<rootDir>/test/support/swagger-plugin-transformer.js'],
       },
       diagnostics: { warnOnly: false },
     },
@@ -65,6 +65,13 @@ module.exports = {
       displayName: 'faults',
       testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
       ...withDatabases,
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      ...withDatabases,
+      globalSetup: '<rootDir>/test/browser/global-setup.ts',
     },
   ],
   testTimeout: 120000,

@@ -36,6 +36,8 @@ export class AppConfig {
     readonly bodyLimitBytes: number;
     /** HTTP_BODY_LIMIT as configured, e.g. `100kb`, for messages. */
     readonly bodyLimit: string;
+    /** Most rows one archive export (GET /archives/{tableName}/export) writes (EXPORT_MAX_ROWS). */
+    readonly exportMaxRows: number;
   };
   readonly allowSignup: boolean;
   readonly bootstrapAdmin: { readonly username: string; readonly password: string } | null;
@@ -362,6 +364,7 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     http: {
       bodyLimitBytes: bodyLimitBytes ?? (parseByteSize(DEFAULT_BODY_LIMIT) as number),
       bodyLimit: bodyLimitBytes === null ? DEFAULT_BODY_LIMIT : bodyLimit,
+      exportMaxRows: integer('EXPORT_MAX_ROWS', 100_000, 1, 10_000_000),
     },
     allowSignup: boolean('ALLOW_SIGNUP', true),
     bootstrapAdmin: adminUsername && adminPassword ? { username: adminUsername, password: adminPassword } : null,
