@@ -197,4 +197,25 @@ describeMariaDb('JOB_EXECUTION=process: a job process per run', () => {
     expect(counted.rowsArchived).toBeLessThan(300);
     expect(await contentEverywhere(databases, 'orders')).toEqual(before);
   }, 90_000);
+
+  // Last: it stops the service.
+  it('at shutdown, asks its job processes to stop after their batch: each run is recorded stopped, no process is left', async () => {
+    await createDatedTable(databases, 'orders', { old: 200, recent: 5 });
+    await savePolicy(admin, 'orders', { batchSize: BATCH });
+    const before = await contentEverywhere(databases, 'orders');
+    const started = await longRun('orders');
+
+    const exit = await service.stop();
+
+    // Nest re-raises the signal once its shutdown hooks are done.
+    expect(exit.signal).toBe('SIGTERM');
+    const [run] = await databases.control<{ status: string; rows_archived: unknown }>(
+      'SELECT status, rows_archived FROM job_runs WHERE id = ?',
+      [started.id],
+    );
+    expect(run.status).toBe('stopped');
+    expect(() => process.kill(started.pid, 0)).toThrow();
+    expect(await rowCount(databases, 'archive', 'orders')).toBe(Number(run.rows_archived));
+    expect(await contentEverywhere(databases, 'orders')).toEqual(before);
+  });
 });

@@ -24,6 +24,10 @@ export type { ExecutionMode } from '../../config/app-config';
  * executor that runs jobs elsewhere calls RunExecution.execute() there with the same AdmittedJob.
  */
 export interface JobExecutor {
+  // Lifecycle hooks of an executor (BeforeApplicationShutdown…) run twice: Nest calls them for its
+  // class provider and again for JOB_EXECUTOR, whose factory returns the same instance. Make them
+  // idempotent.
+
   readonly mode: ExecutionMode;
 
   /**

@@ -17,6 +17,9 @@ import { WorkerIdentity } from './worker-identity';
 /** `  7: 0x111554a v8::internal::…`: a frame of the native stack trace Node prints when V8 aborts. */
 const NATIVE_FRAME = /^\s*\d+: 0x[0-9a-f]+\b/;
 
+/** After the job processes have exited at shutdown, how long their ends may take to record. */
+const RECORDING_AFTER_EXIT_MS = 3_000;
+
 /** Lines of a job process's output kept for the record of a crash. */
 const TAIL_LINES = 12;
 const TAIL_LINE_LENGTH = 300;
@@ -45,11 +48,14 @@ export class ProcessExecutor implements JobExecutor, BeforeApplicationShutdown {
   private readonly logger = new Logger(ProcessExecutor.name);
   private readonly slots: JobSlots;
   private readonly children = new Map<number, JobProcess>();
+  /** Every submitted run until its end is recorded: shutdown waits for these before the databases close. */
+  private readonly supervising = new Set<Promise<JobRun>>();
   private readonly scrub: (text: string) => string;
   private readonly timeoutMs: number;
   private readonly killAfterMs: number;
   private readonly heapMb: number;
   private closing = false;
+  private shuttingDown: Promise<void> | null = null;
 
   constructor(
     private readonly execution: RunExecution,
@@ -77,6 +83,8 @@ export class ProcessExecutor implements JobExecutor, BeforeApplicationShutdown {
         release();
       }
     });
+    this.supervising.add(finished);
+    void finished.finally(() => this.supervising.delete(finished));
     return { finished };
   }
 
@@ -89,16 +97,30 @@ export class ProcessExecutor implements JobExecutor, BeforeApplicationShutdown {
    * Asks every job process to stop after its batch (SIGTERM: each records its run `stopped`), and
    * kills those still running after SHUTDOWN_GRACE_SECONDS and a few seconds more.
    */
-  async beforeApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
+    // Once, however often it is called: Nest calls it for this class and again for JOB_EXECUTOR,
+    // and a second SIGTERM would make a job process exit at once instead of after its batch.
+    this.shuttingDown ??= this.shutDown();
+    return this.shuttingDown;
+  }
+
+  private async shutDown(): Promise<void> {
     this.closing = true;
     this.slots.close();
     const running = [...this.children.values()];
-    if (running.length === 0) {
-      return;
+    if (running.length > 0) {
+      const runs = this.runningRunIds().join(', ');
+      this.logger.log(`Stopping ${running.length} job process(es) for shutdown: runs ${runs}`);
+      running.forEach((job) => job.child.kill('SIGTERM'));
+      await Promise.all(running.map((job) => this.killIfStillRunning(job, this.killAfterMs)));
     }
-    this.logger.log(`Stopping ${running.length} job process(es) for shutdown: runs ${this.runningRunIds().join(', ')}`);
-    running.forEach((job) => job.child.kill('SIGTERM'));
-    await Promise.all(running.map((job) => this.killIfStillRunning(job, this.killAfterMs)));
+    // What the supervisor records after an exit (a crash, a refused start) needs the databases still open.
+    const recorded = await settlesWithin(Promise.allSettled([...this.supervising]), RECORDING_AFTER_EXIT_MS);
+    if (!recorded) {
+      this.logger.error(
+        'Some job process ends could not be recorded before exit; their runs are closed by the next run',
+      );
+    }
   }
 
   /** Never rejects: whatever the child does, the run ends recorded. */
@@ -292,4 +314,17 @@ export function jobProcessArguments(given: {
     flags.unshift('-r', 'ts-node/register/transpile-only');
   }
   return [...flags, entry, 'run:execute', '--run-id', String(given.runId), '--worker-id', given.workerId];
+}
+
+/** Whether `work` settles within `ms` (it is left running either way). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
