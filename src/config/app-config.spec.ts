@@ -201,6 +201,10 @@ describe('buildAppConfig', () => {
     ['HTTP_BODY_LIMIT', 'lots', /HTTP_BODY_LIMIT must be a size from 1kb to 10mb, like 100kb or 1mb \(got "lots"\)/],
     ['HTTP_BODY_LIMIT', '11mb', /HTTP_BODY_LIMIT must be a size from 1kb to 10mb/],
     ['HTTP_BODY_LIMIT', '1023', /HTTP_BODY_LIMIT must be a size from 1kb to 10mb/],
+    ['APP_ROLE', 'scheduler', /APP_ROLE must be one of api, worker, all \(got "scheduler"\)/],
+    ['REDIS_URL', 'http://redis:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['QUEUE_JOB_ATTEMPTS', '0', /QUEUE_JOB_ATTEMPTS must be an integer from 1 to 20/],
+    ['QUEUE_STALLED_SECONDS', '1', /QUEUE_STALLED_SECONDS must be an integer from 2 to 3600/],
   ])('rejects %s=%p with a message naming it', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toEqual([expect.stringMatching(message)]);

@@ -4,6 +4,7 @@ import { MAX_LANES } from '../archive/engine/key-lanes';
 import { RunWindow } from '../archive/engine/run-window';
 import { SessionLimits } from '../database/sql-client';
 import { ConnectionSettings, MysqlConnectionSettings, parseDatabaseUrl } from './database-url';
+import { RedisSettings, parseRedisUrl } from './redis-url';
 
 /** Typed, validated configuration. Built once at boot from the environment (see config.module.ts). */
 export class AppConfig {
@@ -89,6 +90,12 @@ export class AppConfig {
   /** A managed connection's pool is closed after this many seconds without a job or read using it. */
   readonly connectionIdleSeconds: number;
   readonly metrics: MetricsSettings;
+  /**
+   * APP_ROLE: what this process does. `api` serves HTTP and admits jobs, `worker` executes queued
+   * jobs (no HTTP), `all` both. Only queue mode (JOB_EXECUTION=queue) separates them.
+   */
+  readonly appRole: AppRole;
+  readonly queue: QueueSettings;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -105,6 +112,26 @@ export interface MetricsSettings {
   readonly backlogIntervalSeconds: number;
   /** Most rows one backlog sample reads per policy; a count that reaches it is a lower bound. */
   readonly backlogMaxRows: number;
+}
+
+export const APP_ROLES = ['api', 'worker', 'all'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+/** The BullMQ queue of queue mode (see src/queue). */
+export interface QueueSettings {
+  /** REDIS_URL; null when unset (then queue mode cannot start). */
+  readonly redis: RedisSettings | null;
+  /**
+   * QUEUE_JOB_ATTEMPTS: how often a queued job is tried before it lands in the failed set: the
+   * first attempt, then retries after a failure of the job itself (not of its run's data: that is
+   * a recorded run) or after its worker died (a stalled job).
+   */
+  readonly attempts: number;
+  /**
+   * QUEUE_STALLED_SECONDS: a worker renews its lock on a job every half of this; a job whose lock
+   * has not been renewed for this long (its worker died or hangs) is put back in the queue.
+   */
+  readonly stalledSeconds: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -288,6 +315,20 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     }
   }
 
+  const appRole = (read('APP_ROLE') ?? 'all').toLowerCase();
+  if (!(APP_ROLES as readonly string[]).includes(appRole)) {
+    problems.push(`APP_ROLE must be one of ${APP_ROLES.join(', ')} (got "${appRole}")`);
+  }
+  const redisUrl = read('REDIS_URL');
+  let redis: RedisSettings | null = null;
+  if (redisUrl !== undefined) {
+    try {
+      redis = parseRedisUrl(redisUrl);
+    } catch (error) {
+      problems.push(`REDIS_URL ${(error as Error).message}`);
+    }
+  }
+
   const metricsToken = read('METRICS_TOKEN') ?? null;
   if (metricsToken !== null && /\s/.test(metricsToken)) {
     problems.push('METRICS_TOKEN must not contain whitespace (it is sent as "Authorization: Bearer <token>")');
@@ -354,6 +395,12 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
       token: metricsToken,
       backlogIntervalSeconds: integer('METRICS_BACKLOG_INTERVAL_SECONDS', 300, 0, 86400),
       backlogMaxRows: integer('METRICS_BACKLOG_MAX_ROWS', 1_000_000, 1000, 1_000_000_000),
+    },
+    appRole: (APP_ROLES as readonly string[]).includes(appRole) ? (appRole as AppRole) : 'all',
+    queue: {
+      redis,
+      attempts: integer('QUEUE_JOB_ATTEMPTS', 3, 1, 20),
+      stalledSeconds: integer('QUEUE_STALLED_SECONDS', 30, 2, 3600),
     },
   });
   const { lockWaitSeconds, statementTimeoutSeconds } = config.sessionLimits;
