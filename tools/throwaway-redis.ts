@@ -44,7 +44,9 @@ export function redisInstalled(): boolean {
   return findRedisServer() !== null;
 }
 
-export async function startThrowawayRedis(options: { parentDir?: string; port?: number } = {}): Promise<ThrowawayRedis> {
+export async function startThrowawayRedis(
+  options: { parentDir?: string; port?: number } = {},
+): Promise<ThrowawayRedis> {
   const binary = findRedisServer();
   if (!binary) {
     throw new Error('redis-server is not installed (Debian: apt-get install -y redis-server)');
