@@ -230,21 +230,22 @@ describeEachEngine('JobRunner: one run per job and table, across processes', (en
     expect(run.requestedBy).toBe('tester');
   });
 
-  it('answers start() with 409 (ConflictException) naming the running run, and records the attempt', async () => {
+  it('refuses start() with JobAlreadyRunningError (a conflict) naming the running run, and records the attempt', async () => {
     const started = await runner.start(archiveOrders({ sleepBetweenBatchesMs: 100 }));
 
     await expect(runner.start(archiveOrders())).rejects.toMatchObject({
-      status: 409,
+      name: 'JobAlreadyRunningError',
+      kind: 'conflict',
       message: expect.stringMatching(new RegExp(`run ${started.id} holds its lease.*recorded as skipped run \\d+`)),
     });
     expect(await waitForRunEnd(admin, started.id)).toMatchObject({ status: 'succeeded' });
   });
 
-  it('rejects a table without a policy (NotFoundException) and records nothing', async () => {
+  it('rejects a table without a policy (a not-found domain error) and records nothing', async () => {
     const before = await runs.count();
 
     await expect(runner.runToCompletion({ ...archiveOrders(), tableName: 'no_such_table' })).rejects.toMatchObject({
-      status: 404,
+      kind: 'not-found',
       message: 'no policy for table "no_such_table"',
     });
     expect(await runs.count()).toBe(before);

@@ -16,10 +16,13 @@ import { UsersModule } from '../users/users.module';
 @Module({})
 export class CliServicesModule {
   static register(config: AppConfig): DynamicModule {
+    // A command executes its job itself, in this process, whatever JOB_EXECUTION the service uses:
+    // it is already a process of its own (and `run:execute` is how other executors run one).
+    const inline = new AppConfig({ ...config, jobs: { ...config.jobs, execution: 'inline' } });
     return {
       module: CliServicesModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(inline),
         DatabaseModule,
         AuditModule,
         ConnectionsModule,

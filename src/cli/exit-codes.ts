@@ -1,5 +1,6 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
+import { JobAlreadyRunningError, ShuttingDownError } from '../scheduler/execution/job-errors';
 
 /** Exit codes of every command; scripts and cron wrappers branch on these. */
 export const EXIT = {
@@ -61,6 +62,12 @@ export function isCommanderExit(error: unknown): error is CommanderExit {
 export function exitCodeOf(error: unknown): number {
   if (isCommanderExit(error)) {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof JobAlreadyRunningError) {
+    return EXIT.skipped;
+  }
+  if (error instanceof ShuttingDownError) {
+    return EXIT.stopped;
   }
   if (error instanceof DomainError) {
     return error.kind === 'invalid' || error.kind === 'not-found' ? EXIT.usage : EXIT.failed;

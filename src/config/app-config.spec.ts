@@ -365,3 +365,37 @@ describe('parseDuration', () => {
     expect(parseDuration(raw)).toBeNull();
   });
 });
+
+describe('job execution settings', () => {
+  it('executes inline, 2 jobs at a time, by default', () => {
+    expect(buildAppConfig({}, BASE_DIR).jobs).toEqual({
+      execution: 'inline',
+      concurrency: 2,
+      timeoutSeconds: 86400,
+      processHeapMb: 0,
+    });
+  });
+
+  it('reads JOB_CONCURRENCY, JOB_TIMEOUT_SECONDS and JOB_PROCESS_HEAP_MB', () => {
+    const config = buildAppConfig(
+      { JOB_EXECUTION: 'INLINE', JOB_CONCURRENCY: '5', JOB_TIMEOUT_SECONDS: '600', JOB_PROCESS_HEAP_MB: '256' },
+      BASE_DIR,
+    );
+    expect(config.jobs).toEqual({ execution: 'inline', concurrency: 5, timeoutSeconds: 600, processHeapMb: 256 });
+  });
+
+  it.each([
+    ['JOB_EXECUTION', 'threads', /JOB_EXECUTION must be one of inline, process, queue \(got "threads"\)/],
+    ['JOB_CONCURRENCY', '0', /JOB_CONCURRENCY must be an integer from 1 to 64/],
+    ['JOB_TIMEOUT_SECONDS', '5', /JOB_TIMEOUT_SECONDS must be an integer from 10 to 604800/],
+    ['JOB_PROCESS_HEAP_MB', 'lots', /JOB_PROCESS_HEAP_MB must be an integer from 0 to 65536/],
+  ])('rejects %s=%p', (name, value, message) => {
+    expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('refuses a known mode this build has no executor for, saying which ones it has', () => {
+    expect(problemsOf({ JOB_EXECUTION: 'queue' })).toEqual([
+      expect.stringMatching(/^JOB_EXECUTION=queue is not available in this build \(available: inline/),
+    ]);
+  });
+});

@@ -90,6 +90,8 @@ export class AppConfig {
   /** A managed connection's pool is closed after this many seconds without a job or read using it. */
   readonly connectionIdleSeconds: number;
   readonly metrics: MetricsSettings;
+  /** Where and how many jobs run (src/scheduler/execution). */
+  readonly jobs: JobExecutionSettings;
   /**
    * APP_ROLE: what this process does. `api` serves HTTP and admits jobs, `worker` executes queued
    * jobs (no HTTP), `all` both. Only queue mode (JOB_EXECUTION=queue) separates them.
@@ -112,6 +114,30 @@ export interface MetricsSettings {
   readonly backlogIntervalSeconds: number;
   /** Most rows one backlog sample reads per policy; a count that reaches it is a lower bound. */
   readonly backlogMaxRows: number;
+}
+
+/**
+ * Where a job executes once admitted: `inline` in the process that admitted it, `process` in a
+ * fresh child process per job, `queue` on workers fed by a queue.
+ */
+export const EXECUTION_MODES = ['inline', 'process', 'queue'] as const;
+export type ExecutionMode = (typeof EXECUTION_MODES)[number];
+
+/**
+ * The modes this build can run (a declared mode without an executor is refused with a clear message;
+ * see src/scheduler/execution/job-executor.ts).
+ */
+export const AVAILABLE_EXECUTION_MODES: readonly ExecutionMode[] = ['inline', 'queue'];
+
+/** How jobs execute (JOB_EXECUTION, JOB_CONCURRENCY…). */
+export interface JobExecutionSettings {
+  readonly execution: ExecutionMode;
+  /** Jobs one process executes at once (a scheduled tick runs up to this many policies together). */
+  readonly concurrency: number;
+  /** `process` mode: a child still running after this long is stopped and its run failed. */
+  readonly timeoutSeconds: number;
+  /** `process` mode: the child's V8 heap limit in MB (--max-old-space-size); 0 = Node's default. */
+  readonly processHeapMb: number;
 }
 
 export const APP_ROLES = ['api', 'worker', 'all'] as const;
@@ -337,6 +363,23 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     problems.push(`METRICS_TOKEN must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production`);
   }
 
+  const execution = (read('JOB_EXECUTION') ?? 'inline').toLowerCase();
+  if (!EXECUTION_MODES.includes(execution as ExecutionMode)) {
+    problems.push(`JOB_EXECUTION must be one of ${EXECUTION_MODES.join(', ')} (got "${execution}")`);
+  } else if (!AVAILABLE_EXECUTION_MODES.includes(execution as ExecutionMode)) {
+    problems.push(
+      `JOB_EXECUTION=${execution} is not available in this build (available: ${AVAILABLE_EXECUTION_MODES.join(', ')})`,
+    );
+  }
+
+  if (execution === 'queue' && redis === null && redisUrl === undefined) {
+    problems.push('JOB_EXECUTION=queue needs REDIS_URL (e.g. redis://redis:6379), where the job queue lives');
+  }
+  if (appRole !== 'all' && execution !== 'queue' && (APP_ROLES as readonly string[]).includes(appRole)) {
+    // Without a queue there is nothing for a worker to take, and an API-only process would run jobs all the same.
+    problems.push(`APP_ROLE=${appRole} needs JOB_EXECUTION=queue (other modes run every role in one process)`);
+  }
+
   const config = new AppConfig({
     nodeEnv,
     isProduction,
@@ -395,6 +438,14 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
       token: metricsToken,
       backlogIntervalSeconds: integer('METRICS_BACKLOG_INTERVAL_SECONDS', 300, 0, 86400),
       backlogMaxRows: integer('METRICS_BACKLOG_MAX_ROWS', 1_000_000, 1000, 1_000_000_000),
+    },
+    jobs: {
+      execution: AVAILABLE_EXECUTION_MODES.includes(execution as ExecutionMode)
+        ? (execution as ExecutionMode)
+        : 'inline',
+      concurrency: integer('JOB_CONCURRENCY', 2, 1, 64),
+      timeoutSeconds: integer('JOB_TIMEOUT_SECONDS', 86400, 10, 7 * 86400),
+      processHeapMb: integer('JOB_PROCESS_HEAP_MB', 0, 0, 65536),
     },
     appRole: (APP_ROLES as readonly string[]).includes(appRole) ? (appRole as AppRole) : 'all',
     queue: {

@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { NotFoundError } from '../common/domain-error';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -98,7 +99,7 @@ export class PolicyService {
   async findByTable(tableName: string, sourceConnection: string = BUILT_IN_SOURCE): Promise<Policy> {
     const policy = await this.policies.findOneBy({ sourceConnection, tableName });
     if (!policy) {
-      throw new NotFoundException(await this.notFoundMessage(tableName, sourceConnection));
+      throw new NotFoundError(await this.notFoundMessage(tableName, sourceConnection));
     }
     return policy;
   }

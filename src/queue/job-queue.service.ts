@@ -9,6 +9,8 @@ import { QueueUnavailableError } from './queue-errors';
 import { QUEUE_NAME, RUN_JOB, RunJobData, TICK_JOB, TickJobData, queueJobIdOf } from './queue-names';
 import { REDIS_COMMAND_TIMEOUT_MS, producerRedisOptions } from './redis-options';
 
+type QueueJobData = RunJobData | TickJobData;
+
 /** Jobs of the queue by state (BullMQ's names; `waiting` is `wait`). */
 export interface QueueDepth {
   readonly waiting: number;
@@ -45,7 +47,7 @@ const RETRY_BACKOFF_MS = 5_000;
 @Injectable()
 export class JobQueue implements OnApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
-  private readonly queue: Queue<RunJobData | TickJobData> | null;
+  private readonly queue: Queue<QueueJobData> | null;
   private readonly attempts: number;
   private readonly scrub: (text: string) => string;
 
@@ -126,10 +128,10 @@ export class JobQueue implements OnApplicationShutdown {
 
   async depth(): Promise<QueueDepth> {
     const counts = await this.guard('count jobs', () =>
-      this.required().getJobCounts('wait', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'paused'),
+      this.required().getJobCounts('wait', 'active', 'delayed', 'failed', 'completed', 'prioritized'),
     );
     return {
-      waiting: (counts.wait ?? 0) + (counts.prioritized ?? 0) + (counts.paused ?? 0),
+      waiting: (counts.wait ?? 0) + (counts.prioritized ?? 0),
       active: counts.active ?? 0,
       delayed: counts.delayed ?? 0,
       failed: counts.failed ?? 0,
@@ -151,8 +153,8 @@ export class JobQueue implements OnApplicationShutdown {
     }
   }
 
-  private open(redis: RedisSettings): Queue<RunJobData | TickJobData> {
-    const queue = new Queue<RunJobData | TickJobData>(QUEUE_NAME, { connection: producerRedisOptions(redis) });
+  private open(redis: RedisSettings): Queue<QueueJobData> {
+    const queue: Queue<QueueJobData> = new Queue(QUEUE_NAME, { connection: producerRedisOptions(redis) });
     let down = false;
     // Without a listener, a connection error would be an unhandled 'error' event. Said once per outage.
     queue.on('error', (error: Error) => {
@@ -174,7 +176,7 @@ export class JobQueue implements OnApplicationShutdown {
     return queue;
   }
 
-  private required(): Queue<RunJobData | TickJobData> {
+  private required(): Queue<QueueJobData> {
     if (!this.queue) {
       throw new Error('The job queue is only used with JOB_EXECUTION=queue');
     }

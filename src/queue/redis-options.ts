@@ -1,4 +1,5 @@
-import type { RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'bullmq';
+import type { RedisOptions as IORedisOptions } from 'ioredis';
 import type { RedisSettings } from '../config/redis-url';
 
 /** Longest a TCP connect to Redis may take before the attempt counts as failed. */
@@ -8,7 +9,8 @@ export const REDIS_COMMAND_TIMEOUT_MS = 5_000;
 /** Reconnect attempts back off up to this (the default of BullMQ goes up to 20 s). */
 const MAX_RECONNECT_DELAY_MS = 5_000;
 
-function base(settings: RedisSettings): RedisOptions {
+/** ioredis options (BullMQ hands them to ioredis, which it loads itself), type-checked as such. */
+function base(settings: RedisSettings): RedisOptions & IORedisOptions {
   return {
     host: settings.host,
     port: settings.port,
@@ -28,7 +30,7 @@ function base(settings: RedisSettings): RedisOptions {
  * unreachable (no offline queue), and never waits more than REDIS_COMMAND_TIMEOUT_MS. The caller
  * gets an error it can answer with a 503 instead of a request that hangs.
  */
-export function producerRedisOptions(settings: RedisSettings): RedisOptions {
+export function producerRedisOptions(settings: RedisSettings): RedisOptions & IORedisOptions {
   return {
     ...base(settings),
     enableOfflineQueue: false,
@@ -43,6 +45,6 @@ export function producerRedisOptions(settings: RedisSettings): RedisOptions {
  * bounded by BullMQ (at most 10 s per wait, then it asks again), and nothing a run does depends on
  * Redis: the run, its lease and its record live in the control database.
  */
-export function workerRedisOptions(settings: RedisSettings): RedisOptions {
+export function workerRedisOptions(settings: RedisSettings): RedisOptions & IORedisOptions {
   return { ...base(settings), maxRetriesPerRequest: null };
 }

@@ -52,6 +52,11 @@ export class RunRecorder {
     return Object.assign(new JobRun(), opened, { id: Number(identifiers[0].id), details: null });
   }
 
+  /** The run's record as it is now, or null. */
+  get(runId: number): Promise<JobRun | null> {
+    return this.runs.findOneBy({ id: runId });
+  }
+
   /**
    * A run of the same job and policy (table on the same source connection) with the schedule as its
    * trigger that started at or after `since`, other than `run`: the same tick, run by another instance.

@@ -1,9 +1,11 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { RunWindow } from '../archive/engine/run-window';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FindOptionsWhere, Repository } from 'typeorm';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { CONTROL_DB } from '../database/database.constants';
+import { InvalidInputError } from '../common/domain-error';
+import { RunNotFoundError } from '../scheduler/execution/job-errors';
 import { JobRunner } from '../scheduler/job-runner.service';
 import { RunDto } from './dto/run.dto';
 import { DEFAULT_RUNS_LIMIT, RunQueryDto } from './dto/run-query.dto';
@@ -50,7 +52,7 @@ export class RunsService {
   async get(id: number): Promise<RunDto> {
     const run = await this.runs.findOneBy({ id });
     if (!run) {
-      throw new NotFoundException(`no run with id ${id}`);
+      throw new RunNotFoundError(id);
     }
     return RunDto.from(run);
   }
@@ -64,7 +66,7 @@ export class RunsService {
   ): Promise<RunStartedDto> {
     const window = body.runWindow === undefined ? null : RunWindow.parse(body.runWindow);
     if (typeof window === 'string') {
-      throw new BadRequestException(`runWindow: ${window}`);
+      throw new InvalidInputError(`runWindow: ${window}`);
     }
     const run = await this.runner.start({
       tableName,

@@ -78,6 +78,12 @@ export class JobLeaseService {
     return { acquired: false, holder: await this.leases.findOneBy({ name }) };
   }
 
+  /** Who holds the lease now, if anyone does (an expired lease is held by no one). */
+  async holderOf(name: string): Promise<JobLease | null> {
+    const current = await this.leases.findOneBy({ name });
+    return current && current.expiresAt.getTime() >= Date.now() ? current : null;
+  }
+
   /** Extends the lease; false when it is no longer ours (expired and taken over, or removed). */
   async renew(lease: HeldLease): Promise<boolean> {
     const expiresAt = new Date(Date.now() + this.ttlMs);

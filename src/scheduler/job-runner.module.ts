@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ArchiveModule } from '../archive/archive.module';
+import { AppConfig } from '../config/app-config';
 import { CONTROL_DB } from '../database/database.constants';
 import { PolicyModule } from '../policy/policy.module';
 import { PurgeModule } from '../purge/purge.module';
@@ -8,16 +9,41 @@ import { JobRun } from '../runs/entities/job-run.entity';
 import { RunEvents } from '../runs/run-events';
 import { RunRecorder } from '../runs/run-recorder';
 import { JobLease } from './entities/job-lease.entity';
+import { InlineExecutor } from './execution/inline-executor';
+import { JOB_EXECUTOR, JobExecutor } from './execution/job-executor';
+import { RunExecution } from './execution/run-execution.service';
 import { JobLeaseService } from './job-lease.service';
 import { JobRunner } from './job-runner.service';
 
 /**
- * JobRunner and what it needs, without cron registration or controllers: imported by the HTTP
- * app (runs API, scheduler) and by the CLI alike.
+ * Admission (JobRunner), execution (RunExecution) and the configured executor between them, without
+ * cron registration or controllers: imported by the HTTP app (runs API, scheduler) and by the CLI
+ * alike (whose configuration always says `inline`: a CLI command executes its job itself).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([JobRun, JobLease], CONTROL_DB), PolicyModule, ArchiveModule, PurgeModule],
-  providers: [JobRunner, JobLeaseService, RunRecorder, RunEvents],
-  exports: [JobRunner, RunEvents],
+  providers: [
+    JobRunner,
+    RunExecution,
+    JobLeaseService,
+    RunRecorder,
+    RunEvents,
+    InlineExecutor,
+    {
+      provide: JOB_EXECUTOR,
+      inject: [AppConfig, InlineExecutor],
+      useFactory: (config: AppConfig, inline: InlineExecutor): JobExecutor => {
+        switch (config.jobs.execution) {
+          case 'inline':
+            return inline;
+          case 'process':
+          case 'queue':
+            // Refused by the configuration until their executors exist (AVAILABLE_EXECUTION_MODES).
+            throw new Error(`JOB_EXECUTION=${config.jobs.execution} has no executor in this build`);
+        }
+      },
+    },
+  ],
+  exports: [JobRunner, RunExecution, RunEvents, RunRecorder, JobLeaseService, JOB_EXECUTOR],
 })
 export class JobRunnerModule {}

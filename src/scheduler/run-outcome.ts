@@ -2,8 +2,12 @@ import { QueryFailedError } from 'typeorm';
 import { EngineError } from '../archive/engine/engine-errors';
 import { BatchProgress, EngineRunResult } from '../archive/engine/engine.types';
 import { ConnectionError } from '../connections/connection-errors';
-import { JobKind } from '../runs/entities/job-run.entity';
+import { JobKind, JobRun } from '../runs/entities/job-run.entity';
 import { RunOutcome } from '../runs/run-recorder';
+import { DomainError } from '../common/domain-error';
+import { ShuttingDownError } from './execution/job-errors';
+import { JobLease } from './entities/job-lease.entity';
+import { JobRequest, policyLabelOf } from './job-request';
 import { RunStop } from './lease-keeper';
 
 /** Rows moved so far, in the counter that belongs to the job. */
@@ -74,10 +78,14 @@ export function outcomeOfTermination(job: JobKind, stop: RunStop, progress: Batc
   };
 }
 
-/** The record of a run the engine (or the run's setup) threw out of; progress already committed stays counted. */
+/**
+ * The record of a run the engine (or the run's setup) threw out of; progress already committed stays
+ * counted. The one place a domain error becomes a run status: a shutdown before the run could start
+ * is `stopped` (nothing went wrong, the next run does the work), anything else `failed`.
+ */
 export function outcomeOfError(job: JobKind, error: unknown, progress: BatchProgress | null): RunOutcome {
   return {
-    status: 'failed',
+    status: error instanceof ShuttingDownError ? 'stopped' : 'failed',
     error: describeFailure(error),
     ...counters(job, progress?.rows ?? 0),
     batches: progress?.batches ?? 0,
@@ -97,7 +105,7 @@ interface DriverError {
  * its code (never the statement's bound values, which may be production data).
  */
 export function describeFailure(error: unknown): string {
-  if (error instanceof EngineError || error instanceof ConnectionError) {
+  if (error instanceof EngineError || error instanceof ConnectionError || error instanceof DomainError) {
     return error.message;
   }
   const driver = driverErrorOf(error);
@@ -124,4 +132,36 @@ function driverErrorOf(error: unknown): DriverError | null {
     return candidate as DriverError;
   }
   return null;
+}
+
+/** The record of a scheduled run whose tick another instance already ran. */
+export function sameTickOutcome(request: JobRequest, earlier: JobRun): RunOutcome {
+  return {
+    status: 'skipped',
+    error:
+      `${request.job} of "${policyLabelOf(request)}" already ran for the tick of ${request.tickAt}: run ${earlier.id} ` +
+      `(${earlier.status}), started ${earlier.startedAt.toISOString()} by another instance`,
+    rowsArchived: 0,
+    rowsPurged: 0,
+    batches: 0,
+    details: { sameTickAs: earlier.id },
+  };
+}
+
+/** The record of an attempt while the job already runs on that policy (`holder` holds its lease). */
+export function skippedOutcome(request: JobRequest, holder: JobLease | null): RunOutcome {
+  const by = holder
+    ? `run ${holder.runId ?? '(unknown)'} holds its lease (owner ${holder.owner}, ` +
+      `renewed until ${holder.expiresAt.toISOString()})`
+    : 'another process holds its lease';
+  return {
+    status: 'skipped',
+    error: `${request.job} of "${policyLabelOf(request)}" is already running: ${by}`,
+    rowsArchived: 0,
+    rowsPurged: 0,
+    batches: 0,
+    details: {
+      heldBy: holder && { owner: holder.owner, runId: holder.runId, expiresAt: holder.expiresAt.toISOString() },
+    },
+  };
 }
