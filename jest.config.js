@@ -6,7 +6,9 @@
  * Heavier suites have their own projects and npm scripts (CI runs each with a time budget):
  *  - matrix: the generated table matrix of the engine (`npm run test:matrix`);
  *  - faults: throttling, lost connections, crashes, concurrent instances and readers (`npm run test:faults`);
- *  - fuzz: hostile requests to every route of the OpenAPI document, on MariaDB (`npm run test:fuzz`).
+ *  - fuzz: hostile requests to every route of the OpenAPI document, on MariaDB (`npm run test:fuzz`);
+ *  - scale: queue mode with several API and worker processes, on MariaDB and a throwaway Redis
+ *    (`npm run test:scale`).
  */
 const transform = {
   '^.+\\.ts$': [
@@ -15,9 +17,7 @@ const transform = {
       tsconfig: '<rootDir>/tsconfig.json',
       // The same OpenAPI metadata the Nest CLI build generates, so /docs-json is tested as shipped.
       astTransformers: {
-        before: [
-          '<rootDir>/test/support/swagger-plugin-transformer.js',
-        ],
+        before: ['<rootDir>/test/support/swagger-plugin-transformer.js'],
       },
       diagnostics: { warnOnly: false },
     },
@@ -64,6 +64,12 @@ module.exports = {
       ...common,
       displayName: 'faults',
       testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
+      ...withDatabases,
+    },
+    {
+      ...common,
+      displayName: 'scale',
+      testMatch: ['<rootDir>/test/scale/**/*.scale-spec.ts'],
       ...withDatabases,
     },
   ],

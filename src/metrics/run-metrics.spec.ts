@@ -57,7 +57,9 @@ describe('RunMetrics', () => {
     expect(valueOf(samples, 'das_rows_archived_total', { connection: 'source', table: 'orders' })).toBe(25);
     expect(samplesOf(samples, 'das_rows_purged_total')).toEqual([]);
     expect(valueOf(samples, 'das_batches_total', { job: 'archive', connection: 'source', table: 'orders' })).toBe(3);
-    expect(valueOf(samples, 'das_batch_bytes_total', { job: 'archive', connection: 'source', table: 'orders' })).toBe(2000);
+    expect(valueOf(samples, 'das_batch_bytes_total', { job: 'archive', connection: 'source', table: 'orders' })).toBe(
+      2000,
+    );
     expect(valueOf(samples, 'das_batch_duration_seconds_count', { job: 'archive' })).toBe(2);
     expect(valueOf(samples, 'das_batch_duration_seconds_sum', { job: 'archive' })).toBeCloseTo(3.02);
     expect(valueOf(samples, 'das_batch_duration_seconds_bucket', { job: 'archive', le: '0.025' })).toBe(1);
@@ -66,9 +68,9 @@ describe('RunMetrics', () => {
     expect(valueOf(samples, 'das_runs_total', { job: 'archive', status: 'succeeded' })).toBe(1);
     expect(valueOf(samples, 'das_runs_total', { job: 'archive', status: 'failed' })).toBe(0);
     expect(valueOf(samples, 'das_runs_running', { job: 'archive' })).toBe(0);
-    expect(valueOf(samples, 'das_last_success_timestamp_seconds', { job: 'archive', connection: 'source', table: 'orders' })).toBe(
-      finishedAt.getTime() / 1000,
-    );
+    expect(
+      valueOf(samples, 'das_last_success_timestamp_seconds', { job: 'archive', connection: 'source', table: 'orders' }),
+    ).toBe(finishedAt.getTime() / 1000);
   });
 
   it('counts purged rows apart from archived ones, and a batch moved inside the server as 0 bytes', async () => {

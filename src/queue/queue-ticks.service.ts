@@ -33,7 +33,9 @@ export class QueueTicks {
       } catch (error) {
         // Already running (recorded as skipped), deleted since the list was read, queue unreachable…
         const label = policyLabelOf({ tableName, sourceConnection });
-        this.logger.warn(`Scheduled ${job} of "${label}" for the tick of ${tickAt} not enqueued: ${(error as Error).message}`);
+        this.logger.warn(
+          `Scheduled ${job} of "${label}" for the tick of ${tickAt} not enqueued: ${(error as Error).message}`,
+        );
       }
     }
     this.logger.log(`Tick of ${tickAt}: ${admitted} of ${policies.length} ${job} run(s) enqueued`);

@@ -1,5 +1,11 @@
 import { hostname } from 'node:os';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import type { RedisSettings } from '../config/redis-url';
@@ -100,7 +106,9 @@ export class QueueWorker implements OnApplicationBootstrap, BeforeApplicationShu
         this.logger.log(`The queue worker reached Redis again (${redis.display})`);
       }
     });
-    worker.on('stalled', (jobId: string) => this.logger.warn(`Queue job ${jobId} stalled (its worker died or hangs): put back in the queue`));
+    worker.on('stalled', (jobId: string) =>
+      this.logger.warn(`Queue job ${jobId} stalled (its worker died or hangs): put back in the queue`),
+    );
     worker.on('failed', (job, error) => {
       if (job) {
         this.logger.warn(`Queue job ${job.id} attempt ${job.attemptsMade} failed: ${this.scrub(error.message)}`);
@@ -189,7 +197,9 @@ export class QueueWorker implements OnApplicationBootstrap, BeforeApplicationShu
         new Error(`the queue gave up on it after ${job.attemptsMade} attempt(s): ${error.message}`),
       );
     } catch (closeError) {
-      this.logger.warn(`Could not close the run of failed queue job ${job.id}: ${this.scrub((closeError as Error).message)}`);
+      this.logger.warn(
+        `Could not close the run of failed queue job ${job.id}: ${this.scrub((closeError as Error).message)}`,
+      );
     }
   }
 

@@ -5,6 +5,8 @@ import { AppConfig } from '../config/app-config';
 import { CONTROL_DB } from '../database/database.constants';
 import { PolicyModule } from '../policy/policy.module';
 import { PurgeModule } from '../purge/purge.module';
+import { QueueCoreModule } from '../queue/queue-core.module';
+import { QueueExecutor } from '../queue/queue-executor';
 import { JobRun } from '../runs/entities/job-run.entity';
 import { RunEvents } from '../runs/run-events';
 import { RunRecorder } from '../runs/run-recorder';
@@ -21,7 +23,13 @@ import { JobRunner } from './job-runner.service';
  * alike (whose configuration always says `inline`: a CLI command executes its job itself).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([JobRun, JobLease], CONTROL_DB), PolicyModule, ArchiveModule, PurgeModule],
+  imports: [
+    TypeOrmModule.forFeature([JobRun, JobLease], CONTROL_DB),
+    PolicyModule,
+    ArchiveModule,
+    PurgeModule,
+    QueueCoreModule,
+  ],
   providers: [
     JobRunner,
     RunExecution,
@@ -29,15 +37,17 @@ import { JobRunner } from './job-runner.service';
     RunRecorder,
     RunEvents,
     InlineExecutor,
+    QueueExecutor,
     {
       provide: JOB_EXECUTOR,
-      inject: [AppConfig, InlineExecutor],
-      useFactory: (config: AppConfig, inline: InlineExecutor): JobExecutor => {
+      inject: [AppConfig, InlineExecutor, QueueExecutor],
+      useFactory: (config: AppConfig, inline: InlineExecutor, queue: QueueExecutor): JobExecutor => {
         switch (config.jobs.execution) {
           case 'inline':
             return inline;
-          case 'process':
           case 'queue':
+            return queue;
+          case 'process':
             // Refused by the configuration until their executors exist (AVAILABLE_EXECUTION_MODES).
             throw new Error(`JOB_EXECUTION=${config.jobs.execution} has no executor in this build`);
         }
