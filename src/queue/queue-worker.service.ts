@@ -59,9 +59,10 @@ export class QueueWorker implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly ticks: QueueTicks,
   ) {
     this.scrub = createSecretScrubber(configuredSecrets(config));
-    // An earlier attempt's lease lapses within one TTL of its last renewal; twice that, and a bit, is
-    // more than enough. Longer means the lease is being renewed: that attempt is alive and working.
-    this.leaseWaitMs = 2 * config.jobLeaseTtlSeconds * 1000 + 10_000;
+    // A dead attempt's lease lapses within JOB_LEASE_TTL_SECONDS. One that is still renewed belongs
+    // to an attempt that is alive (cut off from Redis for a while, its BullMQ lock lost): this one
+    // waits for it to end the run, at most as long as a job may last.
+    this.leaseWaitMs = Math.max(config.jobs.timeoutSeconds, 2 * config.jobLeaseTtlSeconds) * 1000;
   }
 
   /** Whether this process consumes the queue. */
@@ -188,8 +189,10 @@ export class QueueWorker implements OnApplicationBootstrap, BeforeApplicationShu
         return;
       }
       const { runId, request } = job.data;
-      const holder = await this.leases.holderOf(leaseNameOf(request));
-      if (holder?.runId === runId) {
+      // A dead attempt's lease lapses first (nobody else will execute the run now); one that is
+      // still renewed belongs to a live process, which records the end itself.
+      const ended = await this.waitForEarlierAttempt(runId, leaseNameOf(request)).catch(() => 'alive' as const);
+      if (ended !== null) {
         return;
       }
       await this.execution.closeUnexecuted(
@@ -217,7 +220,7 @@ export class QueueWorker implements OnApplicationBootstrap, BeforeApplicationShu
       if (Date.now() >= deadline) {
         throw new Error(
           `run ${runId} is still being executed by ${holder.owner} (its lease is renewed until ` +
-            `${holder.expiresAt.toISOString()}); this attempt leaves it to that process`,
+            `${holder.expiresAt.toISOString()}) after JOB_TIMEOUT_SECONDS; this attempt leaves it to that process`,
         );
       }
       await sleep(Math.min(LEASE_POLL_MS, Math.max(0, deadline - Date.now())));
