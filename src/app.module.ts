@@ -18,6 +18,7 @@ import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { UsersModule } from './users/users.module';
+import { WorkersModule } from './workers/workers.module';
 
 const FEATURE_MODULES = [
   LoggingModule,
@@ -37,6 +38,7 @@ const FEATURE_MODULES = [
   QueueModule,
   HealthModule,
   MetricsModule,
+  WorkersModule,
 ];
 
 /** The HTTP service: API, probes, metrics and scheduled jobs in one process. */

@@ -68,6 +68,7 @@ describe('CLI without a database', () => {
       'connection:test',
       'connection:remove',
       'keys:rotate',
+      'run:cancel',
     ]) {
       expect(result.stdout).toContain(command);
     }

@@ -64,6 +64,10 @@ describeEachEngine('manual runs and the runs API', (engine) => {
         error: null,
         dryRun: false,
         requestedBy: 'admin',
+        cancelRequestedAt: null,
+        cancelRequestedBy: null,
+        // Executed by the service itself (JOB_EXECUTION=inline, the default), in this test's process.
+        worker: { host: expect.any(String), pid: process.pid, mode: 'inline', workerId: expect.any(String) },
         details: expect.objectContaining({ stopReason: 'completed', transfer: expect.any(String) }),
       });
       expect(Date.parse(run.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(run.startedAt));

@@ -14,6 +14,7 @@ import { KeysRotateCommand } from './commands/keys-rotate.command';
 import { MigrateCommand } from './commands/migrate.command';
 import { PolicyListCommand } from './commands/policy-list.command';
 import { PurgeRunCommand } from './commands/purge-run.command';
+import { RunCancelCommand } from './commands/run-cancel.command';
 import { DeleteUserCommand, DisableUserCommand, EnableUserCommand } from './commands/user-lifecycle.command';
 
 const COMMANDS = [
@@ -25,6 +26,7 @@ const COMMANDS = [
   PolicyListCommand,
   ArchiveRunCommand,
   PurgeRunCommand,
+  RunCancelCommand,
   MigrateCommand,
   ConnectionAddCommand,
   ConnectionListCommand,

@@ -13,6 +13,8 @@ export const EXIT = {
   skipped: 3,
   /** The run stopped early without anything wrong (e.g. its process was told to shut down); the rest waits for the next run. */
   stopped: 4,
+  /** The run was cancelled (POST /api/v1/runs/{id}/cancel or `run:cancel`); rows already moved stay moved. */
+  cancelled: 5,
   /** Stopped by Ctrl-C (128 + SIGINT), as shells report it. */
   sigint: 130,
   /** Stopped by SIGTERM (128 + SIGTERM). */
@@ -26,6 +28,7 @@ Exit codes:
   2    bad usage: unknown command or option, bad value, unknown table, policy or user
   3    skipped: the same job is already running (on the server or in another CLI)
   4    stopped early with nothing wrong (shutdown); the rest is left for the next run
+  5    cancelled by an admin (run:cancel or the API); the rest is left for the next run
   130  interrupted by Ctrl-C (143 for SIGTERM); the run stops after its current batch`;
 
 /** A mistake in how the command was called; exits with EXIT.usage. */

@@ -10,13 +10,16 @@ import { InitialSchema1763770000000 } from './migrations/1763770000000-InitialSc
 import { Connections1796610000000 } from './migrations/1796610000000-Connections';
 import { UserLifecycleAndRevokedTokens1796620000000 } from './migrations/1796620000000-UserLifecycleAndRevokedTokens';
 import { RunTimesInMilliseconds1796620060000 } from './migrations/1796620060000-RunTimesInMilliseconds';
+import { JobExecution1796630000000 } from './migrations/1796630000000-JobExecution';
+import { JobWorker } from '../workers/entities/job-worker.entity';
 
 /** Everything the control database holds. Listed explicitly (no globs) so ts-node, jest and dist agree. */
-export const CONTROL_ENTITIES = [User, Policy, JobRun, JobLease, AuditEntry, StoredConnection, RevokedToken];
+export const CONTROL_ENTITIES = [User, Policy, JobRun, JobLease, AuditEntry, StoredConnection, RevokedToken, JobWorker];
 export const CONTROL_MIGRATIONS = [
   InitialSchema1763770000000,
   PolicyThrottling1765100000000,
   Connections1796610000000,
   UserLifecycleAndRevokedTokens1796620000000,
   RunTimesInMilliseconds1796620060000,
+  JobExecution1796630000000,
 ];

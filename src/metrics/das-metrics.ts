@@ -41,7 +41,13 @@ export const QUEUE_JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'comp
 export type QueueJobState = (typeof QUEUE_JOB_STATES)[number];
 
 /** How a run can end; each has its series from the start, so `increase()` sees the first failure. */
-const FINAL_STATUSES: readonly Exclude<RunStatus, 'running'>[] = ['succeeded', 'failed', 'skipped', 'stopped'];
+const FINAL_STATUSES: readonly Exclude<RunStatus, 'running'>[] = [
+  'succeeded',
+  'failed',
+  'skipped',
+  'stopped',
+  'cancelled',
+];
 
 export interface DasMetricsOptions {
   /** Node's process metrics (CPU, memory, event loop, GC), prefixed like the rest. */

@@ -5,7 +5,7 @@ import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity
 import { CONTROL_DB } from '../database/database.constants';
 import { Policy } from '../policy/entities/policy.entity';
 import { JobRequest } from '../scheduler/job-request';
-import { JobRun, RunStatus } from './entities/job-run.entity';
+import { JobRun, RunStatus, RunWorker } from './entities/job-run.entity';
 
 /** How a run ended, as written to its record. */
 export interface RunOutcome {
@@ -47,9 +47,48 @@ export class RunRecorder {
       error: null,
       dryRun: Boolean(request.dryRun),
       requestedBy: request.requestedBy?.slice(0, USERNAME_LENGTH) ?? null,
+      cancelRequestedAt: null,
+      cancelRequestedBy: null,
+      worker: null,
     };
-    const { identifiers } = await this.runs.insert(opened);
+    // QueryDeepPartialEntity cannot express the JSON `request` column; the jsonText transformer writes it.
+    const { identifiers } = await this.runs.insert({
+      ...opened,
+      request: { ...request },
+    });
     return Object.assign(new JobRun(), opened, { id: Number(identifiers[0].id), details: null });
+  }
+
+  /**
+   * Asks a running run to stop (whichever process executes it reads this within a batch). False
+   * when the run is not running (finished, or no such run).
+   */
+  async requestCancel(runId: number, by: string): Promise<boolean> {
+    const result = await this.runs.update(
+      { id: runId, status: 'running' },
+      { cancelRequestedAt: new Date(), cancelRequestedBy: by.slice(0, USERNAME_LENGTH) },
+    );
+    return result.affected === 1;
+  }
+
+  /** Who asked the run to stop, if anyone did (one indexed read: the executing process asks every batch). */
+  async cancelRequest(runId: number): Promise<{ by: string } | null> {
+    const run = await this.runs.findOne({
+      where: { id: runId },
+      select: { id: true, cancelRequestedAt: true, cancelRequestedBy: true },
+    });
+    return run?.cancelRequestedAt ? { by: run.cancelRequestedBy ?? 'an admin' } : null;
+  }
+
+  /** Where the run executes; only while it is `running`. */
+  async claimedBy(run: JobRun, worker: RunWorker): Promise<void> {
+    await this.runs.update({ id: run.id, status: 'running' }, { worker });
+  }
+
+  /** The request a run was admitted with (for an executor in another process); null if it has none. */
+  async requestOf(runId: number): Promise<Record<string, unknown> | null> {
+    const run = await this.runs.findOne({ where: { id: runId }, select: { id: true, request: true } });
+    return run?.request ?? null;
   }
 
   /** The run's record as it is now, or null. */

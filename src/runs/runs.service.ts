@@ -57,6 +57,11 @@ export class RunsService {
     return RunDto.from(run);
   }
 
+  /** Asks a running run to stop, wherever it executes (404 unknown, 409 already finished). */
+  async cancel(id: number, caller: AuthenticatedUser): Promise<RunDto> {
+    return RunDto.from(await this.runner.requestCancel(id, caller.username));
+  }
+
   /** Starts a run of the table's policy in the background (404 without a policy, 409 when already running). */
   async startManual(
     tableName: string,

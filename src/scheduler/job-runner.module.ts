@@ -14,6 +14,7 @@ import { JobLease } from './entities/job-lease.entity';
 import { InlineExecutor } from './execution/inline-executor';
 import { JOB_EXECUTOR, JobExecutor } from './execution/job-executor';
 import { RunExecution } from './execution/run-execution.service';
+import { WorkerIdentity } from './execution/worker-identity';
 import { JobLeaseService } from './job-lease.service';
 import { JobRunner } from './job-runner.service';
 
@@ -38,6 +39,7 @@ import { JobRunner } from './job-runner.service';
     RunEvents,
     InlineExecutor,
     QueueExecutor,
+    WorkerIdentity,
     {
       provide: JOB_EXECUTOR,
       inject: [AppConfig, InlineExecutor, QueueExecutor],
@@ -54,6 +56,6 @@ import { JobRunner } from './job-runner.service';
       },
     },
   ],
-  exports: [JobRunner, RunExecution, RunEvents, RunRecorder, JobLeaseService, JOB_EXECUTOR],
+  exports: [JobRunner, RunExecution, RunEvents, RunRecorder, JobLeaseService, WorkerIdentity, JOB_EXECUTOR],
 })
 export class JobRunnerModule {}

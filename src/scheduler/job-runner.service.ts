@@ -1,9 +1,15 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { PolicyService } from '../policy/policy.service';
 import { JobRun } from '../runs/entities/job-run.entity';
 import { RunRecorder } from '../runs/run-recorder';
 import { JOB_EXECUTOR, JobExecutor, RunObserver, SubmittedJob } from './execution/job-executor';
-import { JobAlreadyRunningError, ShuttingDownError } from './execution/job-errors';
+import {
+  JobAlreadyRunningError,
+  RunAlreadyFinishedError,
+  RunNotFoundError,
+  ShuttingDownError,
+} from './execution/job-errors';
 import { RunExecution } from './execution/run-execution.service';
 import { JobLeaseService } from './job-lease.service';
 import { JobRequest, leaseNameOf } from './job-request';
@@ -30,6 +36,7 @@ export class JobRunner implements BeforeApplicationShutdown {
     private readonly leases: JobLeaseService,
     private readonly recorder: RunRecorder,
     private readonly execution: RunExecution,
+    private readonly audit: AuditService,
     @Inject(JOB_EXECUTOR) private readonly executor: JobExecutor,
   ) {}
 
@@ -67,6 +74,33 @@ export class JobRunner implements BeforeApplicationShutdown {
   async runToCompletion(request: JobRequest, observer?: RunObserver): Promise<JobRun> {
     const admitted = await this.admit(request, observer);
     return admitted.skipped ? admitted.run : admitted.finished;
+  }
+
+  /**
+   * Asks a running run to stop, wherever it executes: the executing process reads the request from
+   * the control database within a batch, lets the batch in flight finish (or roll back, per the
+   * protocol) and records the run `cancelled`. A run that has not started yet ends at its start.
+   * Returns the record with the request on it.
+   * @throws RunNotFoundError when there is no such run
+   * @throws RunAlreadyFinishedError when it has already ended
+   */
+  async requestCancel(runId: number, requestedBy: string): Promise<JobRun> {
+    const asked = await this.recorder.requestCancel(runId, requestedBy);
+    const run = await this.recorder.get(runId);
+    if (!run) {
+      throw new RunNotFoundError(runId);
+    }
+    if (!asked) {
+      throw new RunAlreadyFinishedError(runId, run.status);
+    }
+    await this.audit.record({
+      actor: requestedBy,
+      action: 'run.cancel',
+      tableName: run.tableName,
+      connection: run.sourceConnection,
+      details: { runId, job: run.job },
+    });
+    return run;
   }
 
   beforeApplicationShutdown(): void {

@@ -4,12 +4,13 @@ import { HeldLease, JobLeaseService } from './job-lease.service';
 /**
  * Why a run was stopped from outside the engine; the abort signal carries it as its reason. `outcome`
  * is how the run is recorded: `stopped` when stopping was asked for and nothing went wrong (the
- * service shuts down), `failed` when something did (its lease was lost, it stalled).
+ * service shuts down), `cancelled` when an admin cancelled it, `failed` when something went wrong
+ * (its lease was lost, it stalled).
  */
 export class RunStop extends Error {
   constructor(
     message: string,
-    readonly outcome: 'stopped' | 'failed' = 'failed',
+    readonly outcome: 'stopped' | 'cancelled' | 'failed' = 'failed',
   ) {
     super(message);
     this.name = 'RunStop';

@@ -5,7 +5,7 @@ import { ConnectionError } from '../connections/connection-errors';
 import { JobKind, JobRun } from '../runs/entities/job-run.entity';
 import { RunOutcome } from '../runs/run-recorder';
 import { DomainError } from '../common/domain-error';
-import { ShuttingDownError } from './execution/job-errors';
+import { RunCancelledError, ShuttingDownError } from './execution/job-errors';
 import { JobLease } from './entities/job-lease.entity';
 import { JobRequest, policyLabelOf } from './job-request';
 import { RunStop } from './lease-keeper';
@@ -45,14 +45,12 @@ export function outcomeOfResult(job: JobKind, result: EngineRunResult, stop: Err
         `(${result.rows} rows ${verbOf(job)}; the remaining rows are left for the next run)`,
     );
   }
-  // A stop asked for (shutdown) or a closed run window, with nothing else wrong, is `stopped`; a
-  // problem or a forced stop is `failed`.
-  const stoppedOnRequest =
-    stopped &&
-    result.problem === null &&
-    (result.stopReason === 'window-closed' || (stop instanceof RunStop && stop.outcome === 'stopped'));
+  // A stop asked for (shutdown, cancel) or a closed run window, with nothing else wrong, is `stopped`
+  // (`cancelled`); a problem or a forced stop is `failed`.
+  const asked = stop instanceof RunStop && stop.outcome !== 'failed' ? stop.outcome : null;
+  const stoppedOnRequest = stopped && result.problem === null && (result.stopReason === 'window-closed' || asked);
   return {
-    status: stoppedOnRequest ? 'stopped' : problems.length > 0 ? 'failed' : 'succeeded',
+    status: stoppedOnRequest ? (asked ?? 'stopped') : problems.length > 0 ? 'failed' : 'succeeded',
     error: problems.length > 0 ? problems.join('; ') : null,
     ...counters(job, result.rows),
     batches: result.batches,
@@ -85,7 +83,7 @@ export function outcomeOfTermination(job: JobKind, stop: RunStop, progress: Batc
  */
 export function outcomeOfError(job: JobKind, error: unknown, progress: BatchProgress | null): RunOutcome {
   return {
-    status: error instanceof ShuttingDownError ? 'stopped' : 'failed',
+    status: error instanceof ShuttingDownError ? 'stopped' : error instanceof RunCancelledError ? 'cancelled' : 'failed',
     error: describeFailure(error),
     ...counters(job, progress?.rows ?? 0),
     batches: progress?.batches ?? 0,

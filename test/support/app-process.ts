@@ -6,6 +6,10 @@ import { freePort } from '../../tools/throwaway-mariadb';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
+/** `node` arguments that run src/main.ts under ts-node. */
+const TS_NODE_MAIN = ['-r', require.resolve('ts-node/register/transpile-only'), join(REPO_ROOT, 'src', 'main.ts')];
+const TS_NODE_WORKER = ['-r', require.resolve('ts-node/register/transpile-only'), join(REPO_ROOT, 'src', 'worker.ts')];
+
 /**
  * How long a boot may take before a test gives up on it. ts-node compiles the whole import graph
  * before the first line runs: on a loaded 2-core machine that alone took up to 30 s. Only a boot
@@ -22,6 +26,8 @@ export interface AppProcess {
   readonly url: string;
   readonly stdout: () => string;
   readonly stderr: () => string;
+  /** Process id of the service. */
+  readonly pid: number;
   /** Sends SIGTERM and waits for the exit. */
   stop(): Promise<ProcessExit>;
 }
@@ -50,12 +56,12 @@ interface Spawned {
 function spawnService(
   env: Record<string, string>,
   cwd = mkdtempSync(join(tmpdir(), 'das-proc-')),
-  entry = 'main.ts',
+  argv: readonly string[] = TS_NODE_MAIN,
 ): Spawned {
   const started = Date.now();
   const child = spawn(
     process.execPath,
-    ['-r', require.resolve('ts-node/register/transpile-only'), join(REPO_ROOT, 'src', entry)],
+    [...argv],
     {
       cwd,
       env: {
@@ -88,9 +94,10 @@ export async function startAppProcess(
   env: Record<string, string>,
   timeoutMs = BOOT_TIMEOUT_MS,
   cwd?: string,
+  argv: readonly string[] = TS_NODE_MAIN,
 ): Promise<AppProcess> {
   const port = await freePort();
-  const service = spawnService({ PORT: String(port), ...env }, cwd);
+  const service = spawnService({ PORT: String(port), ...env }, cwd, argv);
   const url = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<ProcessExit> => {
     if (service.child.exitCode === null && service.child.signalCode === null) {
@@ -107,7 +114,7 @@ export async function startAppProcess(
     }
     try {
       if ((await fetch(`${url}/health`)).status === 200) {
-        return { url, stdout: service.stdout, stderr: service.stderr, stop };
+        return { url, stdout: service.stdout, stderr: service.stderr, pid: service.child.pid ?? 0, stop };
       }
     } catch {
       // not listening yet
@@ -149,7 +156,7 @@ export async function startWorkerProcess(
   env: Record<string, string>,
   timeoutMs = BOOT_TIMEOUT_MS,
 ): Promise<WorkerProcess> {
-  const worker = spawnService(env, undefined, 'worker.ts');
+  const worker = spawnService(env, undefined, TS_NODE_WORKER);
   let exit: ProcessExit | undefined;
   void worker.exited.then((exited) => (exit = exited));
   const signal = async (name: NodeJS.Signals): Promise<ProcessExit> => {

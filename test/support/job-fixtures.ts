@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { RunDto } from '../../src/runs/dto/run.dto';
 import { daysAgo, tableContent } from './engine-fixtures';
 import { TestApp } from './test-app';
@@ -61,8 +62,18 @@ async function tableExists(databases: TestDatabases, where: 'source' | 'archive'
   return rows.length > 0;
 }
 
+/** HTTP calls as one caller of the service at `url` (e.g. one started with startAppProcess), after logging in. */
+export async function callerAt(url: string, credentials: { username: string; password: string }): Promise<Caller> {
+  const http = () => request(url);
+  const login = await http().post('/api/v1/auth/login').send(credentials);
+  if (login.status !== 200) {
+    throw new Error(`login at ${url} failed: ${login.status} ${JSON.stringify(login.body)}`);
+  }
+  return caller({ http }, login.body.access_token as string);
+}
+
 /** HTTP calls as one caller. */
-export function caller(app: TestApp, token: string) {
+export function caller(app: Pick<TestApp, 'http'>, token: string) {
   const auth = `Bearer ${token}`;
   return {
     get: (path: string) => app.http().get(path).set('Authorization', auth),

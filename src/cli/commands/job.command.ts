@@ -35,6 +35,7 @@ const EXIT_OF_STATUS: Record<JobRun['status'], number> = {
   failed: EXIT.failed,
   skipped: EXIT.skipped,
   stopped: EXIT.stopped,
+  cancelled: EXIT.cancelled,
   running: EXIT.failed,
 };
 

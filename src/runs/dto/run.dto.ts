@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { isoFromDatabaseTimestamp } from '../../common/database-timestamp';
+import { EXECUTION_MODES, ExecutionMode } from '../../config/app-config';
 import { ApiCountProperty, ApiIdProperty } from '../../openapi/integer-properties';
 import {
   JOB_KINDS,
@@ -9,7 +10,32 @@ import {
   RUN_TRIGGERS,
   RunStatus,
   RunTrigger,
+  RunWorker,
 } from '../entities/job-run.entity';
+
+/** Where a run executed. */
+export class RunWorkerDto {
+  /**
+   * Host name of the machine.
+   * @example das-7f9c4
+   */
+  host: string;
+  /** Process id of the process that ran the engine. */
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 4_194_304, example: 4242 })
+  pid: number;
+  /** How it got there (JOB_EXECUTION): in the service's own process, a job process of its own, or a queue worker. */
+  @ApiProperty({ enum: EXECUTION_MODES, example: 'inline' })
+  mode: ExecutionMode;
+  /**
+   * Id of the worker (GET /api/v1/system/workers) that executed or supervised it.
+   * @example das-7f9c4:4242:9f2c61ab
+   */
+  workerId: string | null;
+
+  static from(worker: RunWorker): RunWorkerDto {
+    return { host: worker.host, pid: worker.pid, mode: worker.mode, workerId: worker.workerId ?? null };
+  }
+}
 
 /** One run of a job on one table (or an attempt skipped because the job was already running). */
 export class RunDto {
@@ -72,6 +98,23 @@ export class RunDto {
    */
   requestedBy: string | null;
   /**
+   * When an admin asked the run to stop (ISO 8601, UTC); null if nobody did.
+   * @example null
+   */
+  cancelRequestedAt: string | null;
+  /**
+   * Who asked the run to stop; null if nobody did.
+   * @example null
+   */
+  cancelRequestedBy: string | null;
+  /** Where the run executes or executed; null until an executor picked it up (and for skipped attempts). */
+  @ApiProperty({
+    type: RunWorkerDto,
+    nullable: true,
+    example: { host: 'das-7f9c4', pid: 4242, mode: 'inline', workerId: 'das-7f9c4:4242:9f2c61ab' },
+  })
+  worker: RunWorkerDto | null;
+  /**
    * Facts of the finished run: `stopReason` (completed, aborted, max-runtime, error), cutoffs (ISO
    * 8601, UTC), last key, transfer mode, keys blocked by foreign keys, the lease holder of a skipped run…
    */
@@ -107,6 +150,9 @@ export class RunDto {
       error: run.error,
       dryRun: Boolean(run.dryRun),
       requestedBy: run.requestedBy,
+      cancelRequestedAt: run.cancelRequestedAt ? run.cancelRequestedAt.toISOString() : null,
+      cancelRequestedBy: run.cancelRequestedBy ?? null,
+      worker: run.worker ? RunWorkerDto.from(run.worker) : null,
       details: run.details && withIsoCutoffs(run.details),
     };
   }

@@ -23,6 +23,13 @@ export class ShuttingDownError extends UnavailableError {
   }
 }
 
+/** The run was cancelled before it started executing. */
+export class RunCancelledError extends ConflictError {
+  constructor(by: string | null) {
+    super(`cancelled by ${by ?? 'an admin'} before it started; nothing was moved`);
+  }
+}
+
 /** No run with this id. */
 export class RunNotFoundError extends NotFoundError {
   constructor(readonly runId: number) {

@@ -14,7 +14,7 @@ import { configuredSecrets, createSecretScrubber } from '../../logging/secret-sc
 import { Policy } from '../../policy/entities/policy.entity';
 import { PolicyService } from '../../policy/policy.service';
 import { PurgeEngine } from '../../purge/purge-engine';
-import { JobRun } from '../../runs/entities/job-run.entity';
+import { JobRun, RunWorker } from '../../runs/entities/job-run.entity';
 import { RunEvents } from '../../runs/run-events';
 import { RunOutcome, RunRecorder } from '../../runs/run-recorder';
 import { JobLease } from '../entities/job-lease.entity';
@@ -24,7 +24,12 @@ import { LeaseKeeper, RunStop } from '../lease-keeper';
 import { outcomeOfError, outcomeOfResult, outcomeOfTermination, sameTickOutcome, skippedOutcome } from '../run-outcome';
 import { StallWatchdog } from '../stall-watchdog';
 import { AdmittedJob, RunObserver } from './job-executor';
-import { RunNotFoundError, ShuttingDownError } from './job-errors';
+import { CancelWatch } from './cancel-watch';
+import { RunCancelledError, RunNotFoundError, ShuttingDownError } from './job-errors';
+import { WorkerIdentity } from './worker-identity';
+
+/** Where a run executes, when not simply in this process as configured (a `process`-mode child, a queue worker). */
+export type RunPlacement = Partial<Pick<RunWorker, 'mode' | 'workerId'>>;
 
 interface InFlightRun {
   /** Stop after the current batch. */
@@ -78,6 +83,7 @@ export class RunExecution implements BeforeApplicationShutdown {
     private readonly audit: AuditService,
     private readonly events: RunEvents,
     private readonly replicas: ReplicaProbes,
+    private readonly identity: WorkerIdentity,
     config: AppConfig,
   ) {
     this.scrub = createSecretScrubber(configuredSecrets(config));
@@ -105,8 +111,8 @@ export class RunExecution implements BeforeApplicationShutdown {
    * ended is returned as it is.
    * @throws RunNotFoundError when there is no run with that id
    */
-  async execute(job: AdmittedJob): Promise<JobRun> {
-    return (await this.begin(job)).finished;
+  async execute(job: AdmittedJob, placement?: RunPlacement): Promise<JobRun> {
+    return (await this.begin(job, placement)).finished;
   }
 
   /**
@@ -114,7 +120,7 @@ export class RunExecution implements BeforeApplicationShutdown {
    * without starting (skipped, refused); `finished` never rejects.
    * @throws RunNotFoundError when there is no run with that id
    */
-  async begin(job: AdmittedJob): Promise<{ finished: Promise<JobRun> }> {
+  async begin(job: AdmittedJob, placement: RunPlacement = {}): Promise<{ finished: Promise<JobRun> }> {
     const run = await this.recorder.get(job.runId);
     if (!run) {
       throw new RunNotFoundError(job.runId);
@@ -122,10 +128,14 @@ export class RunExecution implements BeforeApplicationShutdown {
     if (run.status !== 'running') {
       return { finished: Promise.resolve(run) };
     }
+    if (run.cancelRequestedAt) {
+      const cancelled = new RunCancelledError(run.cancelRequestedBy);
+      return { finished: this.conclude(run, outcomeOfError(job.request.job, cancelled, null)) };
+    }
     if (this.closing) {
       return { finished: this.conclude(run, outcomeOfError(job.request.job, new ShuttingDownError(), null)) };
     }
-    const begun = this.prepare(run, job.request, job.observer ?? {});
+    const begun = this.prepare(run, job.request, job.observer ?? {}, placement);
     this.starting.add(begun);
     const forget = () => this.starting.delete(begun);
     void begun.then(forget, forget);
@@ -202,9 +212,14 @@ export class RunExecution implements BeforeApplicationShutdown {
   }
 
   /** Policy, lease, audit entry — then the job itself in the background. Never rejects. */
-  private async prepare(run: JobRun, request: JobRequest, observer: RunObserver): Promise<{ finished: Promise<JobRun> }> {
+  private async prepare(
+    run: JobRun,
+    request: JobRequest,
+    observer: RunObserver,
+    placement: RunPlacement,
+  ): Promise<{ finished: Promise<JobRun> }> {
     try {
-      return await this.prepareOrThrow(run, request, observer);
+      return await this.prepareOrThrow(run, request, observer, placement);
     } catch (error) {
       return { finished: this.conclude(run, outcomeOfError(request.job, error, null)) };
     }
@@ -214,6 +229,7 @@ export class RunExecution implements BeforeApplicationShutdown {
     run: JobRun,
     request: JobRequest,
     observer: RunObserver,
+    placement: RunPlacement,
   ): Promise<{ finished: Promise<JobRun> }> {
     const policy = await this.policies.findByTable(request.tableName, request.sourceConnection);
     const claim = await this.leases.acquire(leaseNameOf(request), run.id);
@@ -221,6 +237,8 @@ export class RunExecution implements BeforeApplicationShutdown {
       return { finished: this.conclude(run, skippedOutcome(request, claim.holder)) };
     }
     try {
+      run.worker = this.identity.asRunWorker(placement);
+      await this.recorder.claimedBy(run, run.worker);
       if (claim.tookOverFrom) {
         await this.closeAbandonedRun(claim.tookOverFrom, run.id);
       }
@@ -256,6 +274,7 @@ export class RunExecution implements BeforeApplicationShutdown {
   ): Promise<JobRun> {
     const { controller, terminate } = stops;
     const keeper = new LeaseKeeper(this.leases, lease, (reason) => controller.abort(reason));
+    const cancels = new CancelWatch(this.recorder, run.id, (reason) => controller.abort(reason));
     // Pause records are written one after another, so the last one written is the last one said.
     let pauseRecorded: Promise<void> = Promise.resolve();
     const onPause = (pause: { reason: PauseReason; message: string } | null) => {
@@ -291,12 +310,18 @@ export class RunExecution implements BeforeApplicationShutdown {
       watchdog.progressed();
       this.events.publish({ kind: 'batch', run, progress });
       this.notify(observer, progress);
-      if (Date.now() - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) {
+      const checkpoint = Date.now() - lastCheckpoint >= CHECKPOINT_INTERVAL_MS;
+      if (checkpoint) {
         lastCheckpoint = Date.now();
-        await Promise.all([this.recordProgress(run, progress), keeper.renew()]);
       }
+      // A cancel is looked for after every batch, wherever it was asked for (one read by primary key).
+      await Promise.all([
+        cancels.check(),
+        ...(checkpoint ? [this.recordProgress(run, progress), keeper.renew()] : []),
+      ]);
     };
     keeper.startHeartbeat();
+    cancels.start();
     watchdog.start();
     this.events.publish({ kind: 'started', run });
     try {
@@ -312,6 +337,7 @@ export class RunExecution implements BeforeApplicationShutdown {
             : outcomeOfError(request.job, error, lastProgress);
       } finally {
         keeper.stopHeartbeat();
+        cancels.stopWatching();
         watchdog.stop();
       }
       await pauseRecorded;
@@ -400,6 +426,7 @@ export class RunExecution implements BeforeApplicationShutdown {
         this.logger.warn(`${summary}: ${safe.error}`);
         break;
       case 'stopped':
+      case 'cancelled':
       case 'skipped':
         this.logger.log(`${summary}: ${safe.error}`);
         break;
