@@ -9,6 +9,7 @@ interface RunBody {
   id: number;
   status: string;
   rowsArchived: number;
+  worker: { host: string; pid: number; mode: string } | null;
 }
 
 describeQueue('queue mode: one API, one worker, a real Redis [mariadb]', () => {
@@ -52,7 +53,8 @@ describeQueue('queue mode: one API, one worker, a real Redis [mariadb]', () => {
     );
     expect(run.status).toBe('succeeded');
     expect(run.rowsArchived).toBe(oldRowsOf(2000));
-    // The worker process executed it (its log says how the run ended), not the API.
+    // The worker process executed it (the run says so, and its log says how the run ended), not the API.
+    expect(run.worker).toMatchObject({ pid: cluster.workers[0].pid, mode: 'queue' });
     expect(cluster.workers[0].stdout()).toContain(`Run ${runId} (archive orders, api) succeeded`);
     expect(cluster.apis[0].stdout()).not.toContain(`Run ${runId} (archive orders, api) succeeded`);
     expect(await everywhere(databases)).toEqual(before);
