@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PolicyService } from '../policy/policy.service';
+import { ShuttingDownError } from '../scheduler/execution/job-errors';
+import { QueueUnavailableError } from './queue-errors';
 import { JobKind } from '../runs/entities/job-run.entity';
 import { JobRunner } from '../scheduler/job-runner.service';
 import { policyLabelOf } from '../scheduler/job-request';
@@ -21,7 +23,8 @@ export class QueueTicks {
    * Admits `job` on every enabled policy for the tick at `tickAt`; returns how many were enqueued.
    * A tick taken twice (its first worker died half-way) admits again: the runs of policies that
    * already ran for the tick are then recorded `skipped` ("already ran for the tick"), not run twice.
-   * @throws when the enabled policies cannot be read (the tick's job is then retried)
+   * @throws when the enabled policies cannot be read, the queue cannot be reached or this process
+   *   shuts down (the tick's job is then tried again)
    */
   async admit(job: JobKind, tickAt: string): Promise<number> {
     const policies = await this.policies.listEnabled();
@@ -31,7 +34,12 @@ export class QueueTicks {
         await this.runner.start({ tableName, sourceConnection, job, trigger: 'schedule', tickAt });
         admitted++;
       } catch (error) {
-        // Already running (recorded as skipped), deleted since the list was read, queue unreachable…
+        if (error instanceof ShuttingDownError || error instanceof QueueUnavailableError) {
+          // The tick's job is tried again (by another worker): the policies admitted so far are then
+          // recorded skipped for this tick, the others admitted.
+          throw error;
+        }
+        // Already running (recorded as skipped), deleted since the list was read…
         const label = policyLabelOf({ tableName, sourceConnection });
         this.logger.warn(
           `Scheduled ${job} of "${label}" for the tick of ${tickAt} not enqueued: ${(error as Error).message}`,

@@ -6,7 +6,7 @@ import {
   OnApplicationShutdown,
   BeforeApplicationShutdown,
 } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
+import { DelayedError, Job, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import type { RedisSettings } from '../config/redis-url';
 import { configuredSecrets, createSecretScrubber } from '../logging/secret-scrubber';
@@ -83,7 +83,7 @@ export class QueueWorker implements OnApplicationBootstrap, BeforeApplicationShu
     const stalledMs = this.config.queue.stalledSeconds * 1000;
     const worker = new Worker<RunJobData | TickJobData, RunJobResult | { admitted: number }>(
       QUEUE_NAME,
-      (job) => this.process(job),
+      (job, token) => this.process(job, token),
       {
         connection: workerRedisOptions(redis),
         name: this.name,
@@ -140,7 +140,15 @@ export class QueueWorker implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private async process(job: Job<RunJobData | TickJobData>): Promise<RunJobResult | { admitted: number }> {
+  private async process(
+    job: Job<RunJobData | TickJobData>,
+    token: string | undefined,
+  ): Promise<RunJobResult | { admitted: number }> {
+    if (!this.execution.acceptingJobs) {
+      // Taken in the instant shutdown began: handed back untouched (not an attempt) for another worker.
+      await job.moveToDelayed(Date.now() + 1_000, token);
+      throw new DelayedError();
+    }
     switch (job.name) {
       case TICK_JOB:
         return { admitted: await this.ticks.admit((job.data as TickJobData).job, tickTimeOf(job)) };
