@@ -69,6 +69,20 @@ describeQueue('queue mode: one API, one worker, a real Redis [mariadb]', () => {
     expect(metrics.text).toMatch(/^das_queue_up 1$/m);
     expect(metrics.text).toMatch(/^das_queue_jobs\{state="completed"\} [1-9]/m);
     expect(metrics.text).toMatch(/^das_queue_job_wait_seconds_count\{kind="run"\} [1-9]/m);
+    // The worker process is listed (it executes jobs), the API-only instance is not; the queue is shown.
+    const workers = await request(url).get('/api/v1/system/workers').set('Authorization', auth);
+    expect(workers.status).toBe(200);
+    expect(workers.body.workers).toEqual([
+      expect.objectContaining({ pid: cluster.workers[0].pid, mode: 'queue', concurrency: 2 }),
+    ]);
+    expect(workers.body.queue).toEqual({
+      name: 'das-jobs',
+      reachable: true,
+      waiting: 0,
+      active: 0,
+      delayed: 0,
+      failed: 0,
+    });
   }, 60_000);
 
   it('while Redis is down: /ready is 503 naming the queue, and a run is refused with 503, not admitted', async () => {
@@ -85,6 +99,8 @@ describeQueue('queue mode: one API, one worker, a real Redis [mariadb]', () => {
           .send({ job: 'purge' });
         expect(refused.status).toBe(503);
         expect(refused.body.message).toMatch(/queue/i);
+        const workers = await request(url).get('/api/v1/system/workers').set('Authorization', auth);
+        expect(workers.body.queue).toMatchObject({ reachable: false });
       },
     });
     await waitFor(

@@ -5,6 +5,8 @@ import type { RedisSettings } from '../config/redis-url';
 import { configuredSecrets, createSecretScrubber } from '../logging/secret-scrubber';
 import { JobKind } from '../runs/entities/job-run.entity';
 import type { AdmittedJob } from '../scheduler/execution/job-executor';
+import type { QueueStatusDto } from '../workers/dto/workers.dto';
+import type { QueueStatusSource } from '../workers/queue-status';
 import { QueueUnavailableError } from './queue-errors';
 import { QUEUE_NAME, RUN_JOB, RunJobData, TICK_JOB, TickJobData, queueJobIdOf } from './queue-names';
 import { REDIS_COMMAND_TIMEOUT_MS, producerRedisOptions } from './redis-options';
@@ -45,7 +47,7 @@ const RETRY_BACKOFF_MS = 5_000;
  * REDIS_COMMAND_TIMEOUT_MS (see redis-options.ts).
  */
 @Injectable()
-export class JobQueue implements OnApplicationShutdown {
+export class JobQueue implements OnApplicationShutdown, QueueStatusSource {
   private readonly logger = new Logger(JobQueue.name);
   private readonly queue: Queue<QueueJobData> | null;
   private readonly attempts: number;
@@ -137,6 +139,16 @@ export class JobQueue implements OnApplicationShutdown {
       failed: counts.failed ?? 0,
       completed: counts.completed ?? 0,
     };
+  }
+
+  /** What GET /system/workers shows of the queue. Never rejects: an unreachable queue says so. */
+  async status(): Promise<QueueStatusDto> {
+    try {
+      const { waiting, active, delayed, failed } = await this.depth();
+      return { name: QUEUE_NAME, reachable: true, waiting, active, delayed, failed };
+    } catch {
+      return { name: QUEUE_NAME, reachable: false, waiting: 0, active: 0, delayed: 0, failed: 0 };
+    }
   }
 
   /** Resolves when the queue answers (one cheap read) within REDIS_COMMAND_TIMEOUT_MS; rejects with why not. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { QUEUE_STATUS } from '../workers/queue-status';
 import { JobQueue } from './job-queue.service';
 
 /**
@@ -6,7 +7,11 @@ import { JobQueue } from './job-queue.service';
  * job schedulers and readiness. It opens a Redis connection only with JOB_EXECUTION=queue.
  */
 @Module({
-  providers: [JobQueue],
-  exports: [JobQueue],
+  providers: [
+    JobQueue,
+    // GET /system/workers shows the queue in queue mode, and `queue: null` in the others.
+    { provide: QUEUE_STATUS, inject: [JobQueue], useFactory: (queue: JobQueue) => (queue.enabled ? queue : null) },
+  ],
+  exports: [JobQueue, QUEUE_STATUS],
 })
 export class QueueCoreModule {}

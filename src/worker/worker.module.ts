@@ -9,6 +9,7 @@ import { LoggingModule } from '../logging/logging.module';
 import { PolicyModule } from '../policy/policy.module';
 import { QueueModule } from '../queue/queue.module';
 import { JobRunnerModule } from '../scheduler/job-runner.module';
+import { WorkersModule } from '../workers/workers.module';
 
 /**
  * A queue worker (`node dist/worker.js`, or `dist/main.js` with APP_ROLE=worker): no HTTP, no cron;
@@ -30,6 +31,8 @@ export class WorkerModule {
         PolicyModule,
         JobRunnerModule,
         QueueModule,
+        // Its heartbeat in the worker list (GET /system/workers on any API instance).
+        WorkersModule,
       ],
     };
   }
