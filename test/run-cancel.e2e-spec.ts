@@ -153,7 +153,13 @@ describeMariaDb('Cancelling a run wherever it runs', () => {
 
   function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const child = spawn(process.execPath, [compiled.cliEntry, ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NODE_ENV: 'test', ...compiled.env, ...databases.env },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        TZ: 'UTC',
+        NODE_ENV: 'test',
+        ...compiled.env,
+        ...databases.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -15,6 +15,7 @@ import { MigrateCommand } from './commands/migrate.command';
 import { PolicyListCommand } from './commands/policy-list.command';
 import { PurgeRunCommand } from './commands/purge-run.command';
 import { RunCancelCommand } from './commands/run-cancel.command';
+import { RunExecuteCommand } from './commands/run-execute.command';
 import { DeleteUserCommand, DisableUserCommand, EnableUserCommand } from './commands/user-lifecycle.command';
 
 const COMMANDS = [
@@ -27,6 +28,7 @@ const COMMANDS = [
   ArchiveRunCommand,
   PurgeRunCommand,
   RunCancelCommand,
+  RunExecuteCommand,
   MigrateCommand,
   ConnectionAddCommand,
   ConnectionListCommand,

@@ -373,6 +373,7 @@ describe('job execution settings', () => {
       concurrency: 2,
       timeoutSeconds: 86400,
       processHeapMb: 0,
+      testOutOfMemoryTable: null,
     });
   });
 
@@ -381,7 +382,7 @@ describe('job execution settings', () => {
       { JOB_EXECUTION: 'INLINE', JOB_CONCURRENCY: '5', JOB_TIMEOUT_SECONDS: '600', JOB_PROCESS_HEAP_MB: '256' },
       BASE_DIR,
     );
-    expect(config.jobs).toEqual({ execution: 'inline', concurrency: 5, timeoutSeconds: 600, processHeapMb: 256 });
+    expect(config.jobs).toMatchObject({ execution: 'inline', concurrency: 5, timeoutSeconds: 600, processHeapMb: 256 });
   });
 
   it.each([
@@ -395,7 +396,19 @@ describe('job execution settings', () => {
 
   it('refuses a known mode this build has no executor for, saying which ones it has', () => {
     expect(problemsOf({ JOB_EXECUTION: 'queue' })).toEqual([
-      expect.stringMatching(/^JOB_EXECUTION=queue is not available in this build \(available: inline/),
+      expect.stringMatching(/^JOB_EXECUTION=queue is not available in this build \(available: inline, process/),
+    ]);
+  });
+
+  it('reads JOB_EXECUTION=process', () => {
+    expect(buildAppConfig({ JOB_EXECUTION: 'process' }, BASE_DIR).jobs.execution).toBe('process');
+  });
+
+  it('honours the out-of-memory test hook only under NODE_ENV=test, and refuses it otherwise', () => {
+    const hook = { DAS_TEST_JOB_PROCESS_OOM_TABLE: 'orders' };
+    expect(buildAppConfig({ ...hook, NODE_ENV: 'test' }, BASE_DIR).jobs.testOutOfMemoryTable).toBe('orders');
+    expect(problemsOf({ ...hook, NODE_ENV: 'development' })).toEqual([
+      'DAS_TEST_JOB_PROCESS_OOM_TABLE is a test hook and is refused unless NODE_ENV=test',
     ]);
   });
 });

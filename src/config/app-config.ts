@@ -127,7 +127,7 @@ export type ExecutionMode = (typeof EXECUTION_MODES)[number];
  * The modes this build can run (a declared mode without an executor is refused with a clear message;
  * see src/scheduler/execution/job-executor.ts).
  */
-export const AVAILABLE_EXECUTION_MODES: readonly ExecutionMode[] = ['inline', 'queue'];
+export const AVAILABLE_EXECUTION_MODES: readonly ExecutionMode[] = ['inline', 'process', 'queue'];
 
 /** How jobs execute (JOB_EXECUTION, JOB_CONCURRENCY…). */
 export interface JobExecutionSettings {
@@ -138,6 +138,11 @@ export interface JobExecutionSettings {
   readonly timeoutSeconds: number;
   /** `process` mode: the child's V8 heap limit in MB (--max-old-space-size); 0 = Node's default. */
   readonly processHeapMb: number;
+  /**
+   * Tests only (NODE_ENV=test, refused otherwise): a job process executing a run on this table
+   * allocates memory until it dies of it, so that tests can show how an out-of-memory child ends.
+   */
+  readonly testOutOfMemoryTable: string | null;
 }
 
 export const APP_ROLES = ['api', 'worker', 'all'] as const;
@@ -379,6 +384,10 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     // Without a queue there is nothing for a worker to take, and an API-only process would run jobs all the same.
     problems.push(`APP_ROLE=${appRole} needs JOB_EXECUTION=queue (other modes run every role in one process)`);
   }
+  const outOfMemoryTable = read('DAS_TEST_JOB_PROCESS_OOM_TABLE') ?? null;
+  if (outOfMemoryTable !== null && nodeEnv !== 'test') {
+    problems.push('DAS_TEST_JOB_PROCESS_OOM_TABLE is a test hook and is refused unless NODE_ENV=test');
+  }
 
   const config = new AppConfig({
     nodeEnv,
@@ -446,6 +455,7 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
       concurrency: integer('JOB_CONCURRENCY', 2, 1, 64),
       timeoutSeconds: integer('JOB_TIMEOUT_SECONDS', 86400, 10, 7 * 86400),
       processHeapMb: integer('JOB_PROCESS_HEAP_MB', 0, 0, 65536),
+      testOutOfMemoryTable: nodeEnv === 'test' ? outOfMemoryTable : null,
     },
     appRole: (APP_ROLES as readonly string[]).includes(appRole) ? (appRole as AppRole) : 'all',
     queue: {

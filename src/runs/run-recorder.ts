@@ -130,7 +130,12 @@ export class RunRecorder {
     await this.runs.update({ id: run.id, status: 'running' }, { details } as QueryDeepPartialEntity<JobRun>);
   }
 
-  /** Writes the end of the run and returns the final record (`run` itself is left as it was). */
+  /**
+   * Writes the end of the run and returns the final record (`run` itself is left as it was). The
+   * first end written wins: a run someone else has already closed (its supervisor after a timeout,
+   * a takeover of its expired lease) keeps its status and error, and only takes the row counts of
+   * the process that executed it, which are the true ones.
+   */
   async finish(run: JobRun, outcome: RunOutcome): Promise<JobRun> {
     const end = {
       ...outcome,
@@ -138,8 +143,13 @@ export class RunRecorder {
       finishedAt: new Date(),
     };
     // QueryDeepPartialEntity cannot express the JSON `details` column; the jsonText transformer writes it.
-    await this.runs.update({ id: run.id }, end as QueryDeepPartialEntity<JobRun>);
-    return Object.assign(new JobRun(), run, end);
+    const closed = await this.runs.update({ id: run.id, status: 'running' }, end as QueryDeepPartialEntity<JobRun>);
+    if (closed.affected === 1) {
+      return Object.assign(new JobRun(), run, end);
+    }
+    const { rowsArchived, rowsPurged, batches } = outcome;
+    await this.runs.update({ id: run.id }, { rowsArchived, rowsPurged, batches });
+    return (await this.get(run.id)) ?? Object.assign(new JobRun(), run, end);
   }
 
   /**

@@ -96,6 +96,14 @@ export class JobLeaseService {
     return false;
   }
 
+  /**
+   * Releases the lease if `runId` still holds it, whoever its owner: for a supervisor whose child
+   * process executed that run and died (the run cannot hold it any longer).
+   */
+  async releaseOfRun(name: string, runId: number): Promise<void> {
+    await this.leases.delete({ name, runId });
+  }
+
   /** Gives the lease up, if it is still ours. */
   async release(lease: HeldLease): Promise<void> {
     await this.leases.delete({ name: lease.name, owner: lease.owner });

@@ -1,5 +1,5 @@
 import { BUILT_IN_SOURCE } from '../connections/connection-names';
-import { JobKind, RunTrigger } from '../runs/entities/job-run.entity';
+import { JOB_KINDS, JobKind, RUN_TRIGGERS, RunTrigger } from '../runs/entities/job-run.entity';
 
 /** Tuning of one run; anything left out falls back to the policy, then to the service configuration. */
 export interface JobOptions {
@@ -60,3 +60,53 @@ export function policyLabelOf(request: Pick<JobRequest, 'tableName' | 'sourceCon
   const connection = request.sourceConnection ?? BUILT_IN_SOURCE;
   return connection === BUILT_IN_SOURCE ? request.tableName : `${connection}/${request.tableName}`;
 }
+
+/**
+ * A JobRequest read back from where it was stored (the run record, a queue): only its known
+ * fields, each of its type; null when it is not one (a record written by something else).
+ */
+export function parseJobRequest(value: unknown): JobRequest | null {
+  if (typeof value !== 'object' || value === null) {
+    return null;
+  }
+  const stored = value as Record<string, unknown>;
+  const text = (field: string): string | undefined => (typeof stored[field] === 'string' ? stored[field] : undefined);
+  const job = JOB_KINDS.find((kind) => kind === stored.job);
+  const trigger = RUN_TRIGGERS.find((kind) => kind === stored.trigger);
+  const tableName = text('tableName');
+  if (!job || !trigger || !tableName) {
+    return null;
+  }
+  const options: JobOptions = {};
+  if (typeof stored.options === 'object' && stored.options !== null) {
+    const given = stored.options as Record<string, unknown>;
+    for (const field of NUMERIC_OPTIONS) {
+      if (typeof given[field] === 'number' && Number.isFinite(given[field])) {
+        options[field] = given[field];
+      }
+    }
+    if (typeof given.runWindow === 'string') {
+      options.runWindow = given.runWindow;
+    }
+  }
+  return {
+    tableName,
+    sourceConnection: text('sourceConnection'),
+    job,
+    trigger,
+    requestedBy: text('requestedBy'),
+    dryRun: stored.dryRun === true,
+    options,
+    tickAt: text('tickAt'),
+  };
+}
+
+const NUMERIC_OPTIONS = [
+  'maxRuntimeMs',
+  'sleepBetweenBatchesMs',
+  'batchSize',
+  'targetBatchMs',
+  'lanes',
+  'maxReplicaLagSeconds',
+  'maxThreadsRunning',
+] as const satisfies ReadonlyArray<keyof JobOptions>;

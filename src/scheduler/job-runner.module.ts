@@ -12,6 +12,7 @@ import { RunEvents } from '../runs/run-events';
 import { RunRecorder } from '../runs/run-recorder';
 import { JobLease } from './entities/job-lease.entity';
 import { InlineExecutor } from './execution/inline-executor';
+import { ProcessExecutor } from './execution/process-executor';
 import { JOB_EXECUTOR, JobExecutor } from './execution/job-executor';
 import { RunExecution } from './execution/run-execution.service';
 import { WorkerIdentity } from './execution/worker-identity';
@@ -39,23 +40,37 @@ import { JobRunner } from './job-runner.service';
     RunEvents,
     InlineExecutor,
     QueueExecutor,
+    ProcessExecutor,
     WorkerIdentity,
     {
       provide: JOB_EXECUTOR,
-      inject: [AppConfig, InlineExecutor, QueueExecutor],
-      useFactory: (config: AppConfig, inline: InlineExecutor, queue: QueueExecutor): JobExecutor => {
+      inject: [AppConfig, InlineExecutor, ProcessExecutor, QueueExecutor],
+      useFactory: (
+        config: AppConfig,
+        inline: InlineExecutor,
+        process: ProcessExecutor,
+        queue: QueueExecutor,
+      ): JobExecutor => {
         switch (config.jobs.execution) {
           case 'inline':
             return inline;
+          case 'process':
+            return process;
           case 'queue':
             return queue;
-          case 'process':
-            // Refused by the configuration until their executors exist (AVAILABLE_EXECUTION_MODES).
-            throw new Error(`JOB_EXECUTION=${config.jobs.execution} has no executor in this build`);
         }
       },
     },
   ],
-  exports: [JobRunner, RunExecution, RunEvents, RunRecorder, JobLeaseService, WorkerIdentity, JOB_EXECUTOR],
+  exports: [
+    JobRunner,
+    RunExecution,
+    RunEvents,
+    RunRecorder,
+    JobLeaseService,
+    WorkerIdentity,
+    ProcessExecutor,
+    JOB_EXECUTOR,
+  ],
 })
 export class JobRunnerModule {}

@@ -83,7 +83,8 @@ export function outcomeOfTermination(job: JobKind, stop: RunStop, progress: Batc
  */
 export function outcomeOfError(job: JobKind, error: unknown, progress: BatchProgress | null): RunOutcome {
   return {
-    status: error instanceof ShuttingDownError ? 'stopped' : error instanceof RunCancelledError ? 'cancelled' : 'failed',
+    status:
+      error instanceof ShuttingDownError ? 'stopped' : error instanceof RunCancelledError ? 'cancelled' : 'failed',
     error: describeFailure(error),
     ...counters(job, progress?.rows ?? 0),
     batches: progress?.batches ?? 0,

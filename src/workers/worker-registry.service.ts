@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { CONTROL_DB } from '../database/database.constants';
+import { ProcessExecutor } from '../scheduler/execution/process-executor';
 import { RunExecution } from '../scheduler/execution/run-execution.service';
 import { WorkerIdentity } from '../scheduler/execution/worker-identity';
 import { JobWorker } from './entities/job-worker.entity';
@@ -37,13 +38,9 @@ export class WorkerRegistry implements OnApplicationBootstrap, BeforeApplication
     private readonly identity: WorkerIdentity,
     private readonly config: AppConfig,
     execution: RunExecution,
+    processes: ProcessExecutor,
   ) {
-    this.sources.push(execution);
-  }
-
-  /** Runs executing elsewhere on this process's behalf (child processes) are listed as its own too. */
-  addSource(source: LocalRunsSource): void {
-    this.sources.push(source);
+    this.sources.push(execution, processes);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -22,18 +22,16 @@ export class WorkersService {
       order: { startedAt: 'ASC', id: 'ASC' },
     });
     return {
-      workers: live.map(
-        (worker): WorkerDto => ({
-          id: worker.id,
-          host: worker.host,
-          pid: worker.pid,
-          mode: worker.mode as ExecutionMode,
-          concurrency: worker.concurrency,
-          startedAt: worker.startedAt.toISOString(),
-          heartbeatAt: worker.heartbeatAt.toISOString(),
-          running: worker.running,
-        }),
-      ),
+      workers: live.map((worker): WorkerDto => ({
+        id: worker.id,
+        host: worker.host,
+        pid: worker.pid,
+        mode: worker.mode as ExecutionMode,
+        concurrency: worker.concurrency,
+        startedAt: worker.startedAt.toISOString(),
+        heartbeatAt: worker.heartbeatAt.toISOString(),
+        running: worker.running,
+      })),
       queue: this.queue ? await this.queue.status() : null,
     };
   }

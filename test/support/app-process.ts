@@ -59,21 +59,17 @@ function spawnService(
   argv: readonly string[] = TS_NODE_MAIN,
 ): Spawned {
   const started = Date.now();
-  const child = spawn(
-    process.execPath,
-    [...argv],
-    {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: process.env.HOME ?? cwd,
-        TZ: 'UTC',
-        TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [...argv], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? cwd,
+      TZ: 'UTC',
+      TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'),
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -157,13 +157,15 @@ export class RunExecution implements BeforeApplicationShutdown {
     if (run && run.status !== 'running') {
       return run;
     }
-    const known = run ?? Object.assign(new JobRun(), {
-      id: job.runId,
-      job: job.request.job,
-      tableName: job.request.tableName,
-      sourceConnection: job.request.sourceConnection ?? BUILT_IN_SOURCE,
-      trigger: job.request.trigger,
-    });
+    const known =
+      run ??
+      Object.assign(new JobRun(), {
+        id: job.runId,
+        job: job.request.job,
+        tableName: job.request.tableName,
+        sourceConnection: job.request.sourceConnection ?? BUILT_IN_SOURCE,
+        trigger: job.request.trigger,
+      });
     return this.conclude(known, outcome);
   }
 
@@ -315,36 +317,31 @@ export class RunExecution implements BeforeApplicationShutdown {
         lastCheckpoint = Date.now();
       }
       // A cancel is looked for after every batch, wherever it was asked for (one read by primary key).
-      await Promise.all([
-        cancels.check(),
-        ...(checkpoint ? [this.recordProgress(run, progress), keeper.renew()] : []),
-      ]);
+      await Promise.all([cancels.check(), ...(checkpoint ? [this.recordProgress(run, progress), keeper.renew()] : [])]);
     };
     keeper.startHeartbeat();
     cancels.start();
     watchdog.start();
     this.events.publish({ kind: 'started', run });
+    let outcome: RunOutcome;
     try {
-      let outcome: RunOutcome;
-      try {
-        const result = await this.runEngine(policy, run, request, stops, { onBatch, onPause });
-        outcome = outcomeOfResult(request.job, result, stopOf(controller.signal));
-      } catch (error) {
-        const stop = stopOf(terminate.signal);
-        outcome =
-          stop instanceof RunStop
-            ? outcomeOfTermination(request.job, stop, lastProgress)
-            : outcomeOfError(request.job, error, lastProgress);
-      } finally {
-        keeper.stopHeartbeat();
-        cancels.stopWatching();
-        watchdog.stop();
-      }
-      await pauseRecorded;
-      return await this.conclude(run, outcome);
+      const result = await this.runEngine(policy, run, request, stops, { onBatch, onPause });
+      outcome = outcomeOfResult(request.job, result, stopOf(controller.signal));
+    } catch (error) {
+      const stop = stopOf(terminate.signal);
+      outcome =
+        stop instanceof RunStop
+          ? outcomeOfTermination(request.job, stop, lastProgress)
+          : outcomeOfError(request.job, error, lastProgress);
     } finally {
+      keeper.stopHeartbeat();
+      cancels.stopWatching();
+      watchdog.stop();
+      // Released before the end is recorded: whoever sees the run ended may start the next one at once.
       await this.releaseQuietly(lease);
     }
+    await pauseRecorded;
+    return this.conclude(run, outcome);
   }
 
   /** The engine gets the policy's own connections; one that cannot be opened fails this run only. */

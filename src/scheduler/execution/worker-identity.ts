@@ -21,6 +21,11 @@ export class WorkerIdentity {
 
   /** What a run executed here records as its `worker`. */
   asRunWorker(placement: Partial<Pick<RunWorker, 'mode' | 'workerId'>> = {}): RunWorker {
-    return { host: this.host, pid: this.pid, mode: placement.mode ?? this.mode, workerId: placement.workerId ?? this.id };
+    return {
+      host: this.host,
+      pid: this.pid,
+      mode: placement.mode ?? this.mode,
+      workerId: placement.workerId ?? this.id,
+    };
   }
 }
