@@ -394,9 +394,22 @@ describe('job execution settings', () => {
     expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(message)]);
   });
 
-  it('refuses a known mode this build has no executor for, saying which ones it has', () => {
+  it('reads JOB_EXECUTION=queue with REDIS_URL and APP_ROLE, and needs REDIS_URL for it', () => {
+    const config = buildAppConfig(
+      { JOB_EXECUTION: 'queue', REDIS_URL: 'redis://redis:6379', APP_ROLE: 'api' },
+      BASE_DIR,
+    );
+    expect(config.jobs.execution).toBe('queue');
+    expect(config.appRole).toBe('api');
+    expect(config.queue).toMatchObject({ redis: { host: 'redis', port: 6379 }, attempts: 3, stalledSeconds: 30 });
     expect(problemsOf({ JOB_EXECUTION: 'queue' })).toEqual([
-      expect.stringMatching(/^JOB_EXECUTION=queue is not available in this build \(available: inline, process/),
+      'JOB_EXECUTION=queue needs REDIS_URL (e.g. redis://redis:6379), where the job queue lives',
+    ]);
+  });
+
+  it('refuses APP_ROLE api or worker outside queue mode', () => {
+    expect(problemsOf({ APP_ROLE: 'worker' })).toEqual([
+      'APP_ROLE=worker needs JOB_EXECUTION=queue (other modes run every role in one process)',
     ]);
   });
 
