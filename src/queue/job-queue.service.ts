@@ -35,6 +35,9 @@ export interface TickSchedule {
 const KEEP_COMPLETED = { age: 24 * 3600, count: 1000 };
 const KEEP_FAILED = { age: 7 * 24 * 3600, count: 5000 };
 
+/** At shutdown, how long a queue or worker may take to close cleanly before its connections are dropped. */
+export const SHUTDOWN_CLOSE_MS = 3_000;
+
 /** First retry of a failed job after 5 s, then 10 s, 20 s… */
 const RETRY_BACKOFF_MS = 5_000;
 
@@ -158,10 +161,8 @@ export class JobQueue implements OnApplicationShutdown, QueueStatusSource {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.queue) {
-      await withTimeout(this.queue.close(), REDIS_COMMAND_TIMEOUT_MS, 'close').catch((error: unknown) => {
-        this.logger.warn(`Could not close the job queue cleanly: ${this.scrub((error as Error).message)}`);
-      });
+    if (this.queue && !(await closeWithin(this.queue, SHUTDOWN_CLOSE_MS))) {
+      this.logger.warn('The job queue did not close cleanly (Redis unreachable): its connection was dropped');
     }
   }
 
@@ -215,5 +216,23 @@ export async function withTimeout<T>(work: Promise<T>, ms: number, what: string)
     return await Promise.race([work, timedOut]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Closes a BullMQ queue, worker or event reader at shutdown: cleanly (finishing what it hands back
+ * to Redis) when Redis answers, else its connections are dropped after `ms` — shutdown must not wait
+ * for a Redis that is away. Never rejects.
+ */
+export async function closeWithin(
+  closable: { close(): Promise<void>; disconnect(): Promise<void> },
+  ms: number,
+): Promise<boolean> {
+  try {
+    await withTimeout(closable.close(), ms, 'close');
+    return true;
+  } catch {
+    await withTimeout(closable.disconnect(), 1_000, 'disconnect').catch(() => undefined);
+    return false;
   }
 }

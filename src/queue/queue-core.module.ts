@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { QUEUE_STATUS } from '../workers/queue-status';
+import { QUEUE_STATUS, QueueStatusSource } from '../workers/queue-status';
 import { JobQueue } from './job-queue.service';
 
 /**
@@ -10,7 +10,13 @@ import { JobQueue } from './job-queue.service';
   providers: [
     JobQueue,
     // GET /system/workers shows the queue in queue mode, and `queue: null` in the others.
-    { provide: QUEUE_STATUS, inject: [JobQueue], useFactory: (queue: JobQueue) => (queue.enabled ? queue : null) },
+    // (A wrapper, not the JobQueue itself: Nest would run the queue's shutdown hook once per provider.)
+    {
+      provide: QUEUE_STATUS,
+      inject: [JobQueue],
+      useFactory: (queue: JobQueue): QueueStatusSource | null =>
+        queue.enabled ? { status: () => queue.status() } : null,
+    },
   ],
   exports: [JobQueue, QUEUE_STATUS],
 })

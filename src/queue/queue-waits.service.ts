@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { QueueEvents } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import type { RedisSettings } from '../config/redis-url';
-import { JobQueue, withTimeout } from './job-queue.service';
+import { JobQueue, SHUTDOWN_CLOSE_MS, closeWithin } from './job-queue.service';
 import { QUEUE_NAME } from './queue-names';
 import { workerRedisOptions } from './redis-options';
 
@@ -44,7 +44,7 @@ export class QueueWaits implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     if (this.events) {
-      await withTimeout(this.events.close(), 5_000, 'close the queue events').catch(() => undefined);
+      await closeWithin(this.events, SHUTDOWN_CLOSE_MS);
     }
   }
 

@@ -17,7 +17,7 @@ import { JobLeaseService } from '../scheduler/job-lease.service';
 import { leaseNameOf } from '../scheduler/job-request';
 import { QueueTicks } from './queue-ticks.service';
 import { QUEUE_NAME, RUN_JOB, RunJobData, TICK_JOB, TickJobData } from './queue-names';
-import { withTimeout } from './job-queue.service';
+import { SHUTDOWN_CLOSE_MS, closeWithin, withTimeout } from './job-queue.service';
 import { workerRedisOptions } from './redis-options';
 
 /** What a run job's attempt returns (kept with the completed job in Redis). */
@@ -126,17 +126,18 @@ export class QueueWorker implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(): Promise<void> {
     this.execution.stopAccepting();
     if (this.worker) {
-      await withTimeout(this.worker.pause(true), 5_000, 'pause the queue worker').catch(() => undefined);
+      // Not waited for: with Redis away it would not answer; a job taken meanwhile is handed back.
+      void withTimeout(this.worker.pause(true), SHUTDOWN_CLOSE_MS, 'pause the queue worker').catch(() => undefined);
     }
   }
 
   /** Hands back to BullMQ what the stopped runs returned, then disconnects (bounded). */
   async onApplicationShutdown(): Promise<void> {
-    if (this.worker) {
-      await withTimeout(this.worker.close(), 10_000, 'close the queue worker').catch((error: unknown) => {
-        this.logger.warn(`${this.scrub((error as Error).message)}; its jobs are taken over once their lock lapses`);
-        return this.worker?.close(true);
-      });
+    if (this.worker && !(await closeWithin(this.worker, SHUTDOWN_CLOSE_MS))) {
+      this.logger.warn(
+        'The queue worker did not close cleanly (Redis unreachable): its jobs go back to the queue once their ' +
+          'lock lapses, and find their runs ended',
+      );
     }
   }
 
