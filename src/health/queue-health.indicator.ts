@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorFunction, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { JobQueue } from '../queue/job-queue.service';
+import { PING_TIMEOUT_MS } from './database-health.indicator';
 
 /**
  * Readiness of the job queue (Redis), in queue mode only: there the API cannot admit a job without
- * it. In the other modes no check is made and `/ready` says nothing about a queue.
+ * it. In the other modes no check is made and `/ready` says nothing about a queue. Answered within
+ * the databases' ping timeout, like them.
  */
 @Injectable()
 export class QueueHealthIndicator {
@@ -22,7 +24,7 @@ export class QueueHealthIndicator {
   private async ping(): Promise<HealthIndicatorResult> {
     const check = this.indicators.check('queue');
     try {
-      await this.queue.ping();
+      await this.queue.ping(PING_TIMEOUT_MS);
       return check.up();
     } catch (error) {
       const message = (error as Error).message;

@@ -154,10 +154,10 @@ export class JobQueue implements OnApplicationShutdown, QueueStatusSource {
     }
   }
 
-  /** Resolves when the queue answers (one cheap read) within REDIS_COMMAND_TIMEOUT_MS; rejects with why not. */
-  async ping(): Promise<void> {
+  /** Resolves when the queue answers (one cheap read) within `timeoutMs`; rejects with why not. */
+  async ping(timeoutMs = REDIS_COMMAND_TIMEOUT_MS): Promise<void> {
     const queue = this.required();
-    await this.guard('ping', () => queue.getJobCountByTypes('wait'));
+    await this.guard('ping', () => queue.getJobCountByTypes('wait'), timeoutMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -196,10 +196,17 @@ export class JobQueue implements OnApplicationShutdown, QueueStatusSource {
     return this.queue;
   }
 
-  /** Runs a queue call within REDIS_COMMAND_TIMEOUT_MS; any failure becomes a QueueUnavailableError. */
-  private async guard<T>(what: string, call: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a queue call within `timeoutMs` (by default a little more than REDIS_COMMAND_TIMEOUT_MS: a
+   * call waits for a connection that is still being made); any failure becomes a QueueUnavailableError.
+   */
+  private async guard<T>(
+    what: string,
+    call: () => Promise<T>,
+    timeoutMs = REDIS_COMMAND_TIMEOUT_MS + 1_000,
+  ): Promise<T> {
     try {
-      return await withTimeout(call(), REDIS_COMMAND_TIMEOUT_MS + 1_000, what);
+      return await withTimeout(call(), timeoutMs, what);
     } catch (error) {
       throw new QueueUnavailableError(this.scrub((error as Error).message));
     }
