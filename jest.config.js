@@ -8,7 +8,9 @@
  *  - faults: throttling, lost connections, crashes, concurrent instances and readers (`npm run test:faults`);
  *  - fuzz: hostile requests to every route of the OpenAPI document, on MariaDB (`npm run test:fuzz`);
  *  - scale: queue mode with several API and worker processes, on MariaDB and a throwaway Redis
- *    (`npm run test:scale`).
+ *    (`npm run test:scale`);
+ *  - browser: the web console in Chromium (playwright-core) against a running DAS on MariaDB
+ *    (`npm run test:browser`); its global setup also builds the console bundle.
  */
 const transform = {
   '^.+\\.ts$': [
@@ -71,6 +73,13 @@ module.exports = {
       displayName: 'scale',
       testMatch: ['<rootDir>/test/scale/**/*.scale-spec.ts'],
       ...withDatabases,
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      ...withDatabases,
+      globalSetup: '<rootDir>/test/browser/global-setup.ts',
     },
   ],
   testTimeout: 120000,

@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ConnectionsApiModule } from './connections/connections-api.module';
 import { ConnectionsModule } from './connections/connections.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
@@ -38,6 +39,7 @@ const FEATURE_MODULES = [
   QueueModule,
   HealthModule,
   MetricsModule,
+  DashboardModule,
   WorkersModule,
 ];
 

@@ -86,8 +86,17 @@ describe('OpenAPI document', () => {
         ...Object.entries(operation.responses).map(([status, response]) => [status, response] as const),
       ];
       for (const [what, body] of bodies) {
-        // JSON everywhere, except the text GET /metrics answers in Prometheus' format.
-        const media = body?.content?.['application/json'] ?? body?.content?.['text/plain'];
+        // JSON everywhere, except the text GET /metrics answers in Prometheus' format and the files of
+        // GET /archives/{tableName}/export (each of whose formats needs its example too).
+        const exportFormats = [body?.content?.['text/csv'], body?.content?.['application/x-ndjson']];
+        if (exportFormats.some((format) => format !== undefined)) {
+          expect({ id, what, examples: exportFormats.map((format) => typeof format?.example) }).toEqual({
+            id,
+            what,
+            examples: ['string', 'string'],
+          });
+        }
+        const media = body?.content?.['application/json'] ?? body?.content?.['text/plain'] ?? exportFormats[0];
         if (!media) {
           // Only bodiless answers (204) lack content.
           expect({ id, what }).toEqual({ id, what: what === 'request body' && !body ? what : '204' });

@@ -31,7 +31,14 @@ export class TokenFreshness {
   }
 
   async isCurrent(caller: AuthenticatedUser): Promise<boolean> {
-    const holder = await this.holders.get(caller.id, () => this.loadHolder(caller.id));
+    const load = () => this.loadHolder(caller.id);
+    let holder = await this.holders.get(caller.id, load);
+    if (isNewerThan(caller, holder)) {
+      // The token was issued after this entry was cached (another process changed the user and
+      // issued it, e.g. a grant by the CLI then a login): the entry is stale, not the token.
+      this.holders.delete(caller.id);
+      holder = await this.holders.get(caller.id, load);
+    }
     return (
       holder !== null &&
       holder.username.toLowerCase() === caller.username.toLowerCase() &&
@@ -45,4 +52,9 @@ export class TokenFreshness {
     const user = await this.users.findById(userId);
     return user && { username: user.username, disabled: Boolean(user.disabled), tokenVersion: user.tokenVersion };
   }
+}
+
+/** A token can only carry a version its user had when it was issued: a higher one means the cache is behind. */
+function isNewerThan(caller: AuthenticatedUser, holder: TokenHolder | null): boolean {
+  return holder === null || holder.tokenVersion < caller.token.version;
 }

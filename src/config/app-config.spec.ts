@@ -58,7 +58,7 @@ describe('buildAppConfig', () => {
       });
       expect(config.jwt.expiresInSeconds).toBe(3600);
       expect(config.jwt.checkCacheMs).toBe(5000);
-      expect(config.http).toEqual({ bodyLimitBytes: 100 * 1024, bodyLimit: '100kb' });
+      expect(config.http).toEqual({ bodyLimitBytes: 100 * 1024, bodyLimit: '100kb', exportMaxRows: 100_000 });
     });
 
     it('makes a random JWT secret per boot and says so', () => {
@@ -128,7 +128,7 @@ describe('buildAppConfig', () => {
         expiresInSeconds: 1800,
         checkCacheMs: 250,
       },
-      http: { bodyLimitBytes: 1024 * 1024, bodyLimit: '1mb' },
+      http: { bodyLimitBytes: 1024 * 1024, bodyLimit: '1mb', exportMaxRows: 100_000 },
     });
     expect(config.controlDb).toEqual({
       engine: 'mysql',
@@ -195,6 +195,7 @@ describe('buildAppConfig', () => {
     ['METRICS_ENABLED', 'maybe', /METRICS_ENABLED must be true or false/],
     ['METRICS_BACKLOG_INTERVAL_SECONDS', '-1', /METRICS_BACKLOG_INTERVAL_SECONDS must be an integer from 0 to 86400/],
     ['METRICS_BACKLOG_MAX_ROWS', '999', /METRICS_BACKLOG_MAX_ROWS must be an integer from 1000 to 1000000000/],
+    ['EXPORT_MAX_ROWS', '0', /EXPORT_MAX_ROWS must be an integer from 1 to 10000000/],
     ['METRICS_TOKEN', 'two words', /METRICS_TOKEN must not contain whitespace/],
     ['ADMIN_PASSWORD', 'long-enough-password', /ADMIN_USERNAME and ADMIN_PASSWORD must be set together/],
     ['TOKEN_CHECK_CACHE_MS', '5001', /TOKEN_CHECK_CACHE_MS must be an integer from 0 to 5000 \(got "5001"\)/],

@@ -37,6 +37,8 @@ export class AppConfig {
     readonly bodyLimitBytes: number;
     /** HTTP_BODY_LIMIT as configured, e.g. `100kb`, for messages. */
     readonly bodyLimit: string;
+    /** Most rows one archive export (GET /archives/{tableName}/export) writes (EXPORT_MAX_ROWS). */
+    readonly exportMaxRows: number;
   };
   readonly allowSignup: boolean;
   readonly bootstrapAdmin: { readonly username: string; readonly password: string } | null;
@@ -136,7 +138,7 @@ export interface JobExecutionSettings {
   readonly concurrency: number;
   /** `process` mode: a child still running after this long is stopped and its run failed. */
   readonly timeoutSeconds: number;
-  /** `process` mode: the child's V8 heap limit in MB (--max-old-space-size); 0 = Node's default. */
+  /** `process` mode: the child's V8 heap limit in MB (--max-old-space-size); 0 = the service's own. */
   readonly processHeapMb: number;
   /**
    * Tests only (NODE_ENV=test, refused otherwise): a job process executing a run on this table
@@ -409,6 +411,7 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     http: {
       bodyLimitBytes: bodyLimitBytes ?? (parseByteSize(DEFAULT_BODY_LIMIT) as number),
       bodyLimit: bodyLimitBytes === null ? DEFAULT_BODY_LIMIT : bodyLimit,
+      exportMaxRows: integer('EXPORT_MAX_ROWS', 100_000, 1, 10_000_000),
     },
     allowSignup: boolean('ALLOW_SIGNUP', true),
     bootstrapAdmin: adminUsername && adminPassword ? { username: adminUsername, password: adminPassword } : null,

@@ -7,6 +7,12 @@ describe('redactUrlQuery', () => {
     );
   });
 
+  it('replaces the values of column filters on secret-looking columns', () => {
+    expect(redactUrlQuery('/api/v1/archives/users?filter%5Btoken%5D=abc&prefix[password]=p&filter[id]=1')).toBe(
+      '/api/v1/archives/users?filter%5Btoken%5D=[redacted]&prefix[password]=[redacted]&filter[id]=1',
+    );
+  });
+
   it('keeps URLs without secrets as they are', () => {
     expect(redactUrlQuery('/api/v1/archives/orders?limit=10&cursor=abc')).toBe(
       '/api/v1/archives/orders?limit=10&cursor=abc',

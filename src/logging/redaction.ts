@@ -22,7 +22,15 @@ export const REDACTED_LOG_PATHS = [
 /** Query-string parameters whose values are never logged, whatever the route. */
 const SECRET_QUERY_PARAMETER = /^(password|pass|pwd|token|access_token|refresh_token|secret|api_key|apikey)$/i;
 
-/** The request URL as logged: values of secret-looking query parameters replaced. */
+/** Whether a query parameter (or the column a filter names) holds a secret whose value is never logged or audited. */
+export function isSecretParameter(name: string): boolean {
+  return SECRET_QUERY_PARAMETER.test(name);
+}
+
+/** A column filter (`filter[token]=`, `prefix[password]=`): judged by the column it names. */
+const COLUMN_FILTER = /^(?:filter|prefix)\[(.*)\]$/s;
+
+/** The request URL as logged: values of secret-looking query parameters (and column filters) replaced. */
 export function redactUrlQuery(url: string): string {
   const queryStart = url.indexOf('?');
   if (queryStart === -1) {
@@ -33,7 +41,9 @@ export function redactUrlQuery(url: string): string {
     .split('&')
     .map((pair) => {
       const [name] = pair.split('=', 1);
-      return SECRET_QUERY_PARAMETER.test(decodeURIComponentSafe(name)) ? `${name}=${REDACTED}` : pair;
+      const decoded = decodeURIComponentSafe(name);
+      const parameter = COLUMN_FILTER.exec(decoded)?.[1] ?? decoded;
+      return SECRET_QUERY_PARAMETER.test(parameter) ? `${name}=${REDACTED}` : pair;
     })
     .join('&');
   return `${url.slice(0, queryStart)}?${query}`;

@@ -54,6 +54,14 @@ export interface DasMetricsOptions {
   readonly processMetrics: boolean;
 }
 
+/** One count of a policy's archive backlog (ArchiveBacklog). */
+export interface BacklogSample {
+  readonly rows: number;
+  /** The count stopped at METRICS_BACKLOG_MAX_ROWS: the backlog is at least `rows`. */
+  readonly capped: boolean;
+  readonly sampledAt: Date;
+}
+
 interface Series<T> {
   readonly labels: T;
   value: number;
@@ -142,7 +150,7 @@ export class DasMetrics {
   private queueDepthSource: (() => Promise<Record<QueueJobState, number> | null>) | null = null;
   /** Last successes by series, so that an older reading of the control database never moves one back. */
   private readonly successes = new Map<string, Series<JobTableLabels>>();
-  private readonly backlogs = new Map<string, TableLabels>();
+  private readonly backlogs = new Map<string, { labels: TableLabels; sample: BacklogSample }>();
 
   constructor(options: DasMetricsOptions) {
     if (options.processMetrics) {
@@ -246,11 +254,16 @@ export class DasMetrics {
     this.lastSuccess.set(labels, seconds);
   }
 
-  setBacklog(labels: TableLabels, sample: { rows: number; capped: boolean; sampledAt: Date }): void {
-    this.backlogs.set(labelKey(labels), labels);
+  setBacklog(labels: TableLabels, sample: BacklogSample): void {
+    this.backlogs.set(labelKey(labels), { labels, sample });
     this.backlogRows.set(labels, sample.rows);
     this.backlogCapped.set(labels, sample.capped ? 1 : 0);
     this.backlogSampledAt.set(labels, sample.sampledAt.getTime() / 1000);
+  }
+
+  /** The policy's last backlog sample, or null when it has none (not sampled yet, or not countable). */
+  backlogOf(labels: TableLabels): BacklogSample | null {
+    return this.backlogs.get(labelKey(labels))?.sample ?? null;
   }
 
   /** The policy's backlog cannot be counted cheaply (or at all): no series rather than a stale one. */
@@ -274,7 +287,7 @@ export class DasMetrics {
         this.lastSuccess.remove(series.labels);
       }
     }
-    for (const labels of [...this.backlogs.values()]) {
+    for (const { labels } of [...this.backlogs.values()]) {
       if (!kept.has(labelKey(labels))) {
         this.forgetBacklog(labels);
       }

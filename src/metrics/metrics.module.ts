@@ -46,5 +46,7 @@ import { RunMetricsListener } from './run-metrics.listener';
     PolicyMetricsSampler,
     MetricsAccessGuard,
   ],
+  // The dashboard shows the last backlog sample rather than counting again per request.
+  exports: [DasMetrics],
 })
 export class MetricsModule {}

@@ -12,12 +12,16 @@ const TAGS: ReadonlyArray<readonly [string, string]> = [
   ['users', 'User administration: roles, table permissions, disabling, deleting, revoking tokens (admin)'],
   ['policies', 'Archival policies, one per source table: what moves when, previews, manual runs'],
   ['runs', 'Records of archive and purge runs, with their progress and outcome (admin)'],
-  ['archives', 'Archived rows, a page at a time (admins, and users permitted for the table)'],
+  [
+    'archives',
+    'Archived rows: the tables a caller may read, their columns, pages filtered by date and column, CSV/JSON-lines exports (admins, and users permitted for the table)',
+  ],
   ['audit', 'Who did what to which table, and who read which archive (admin)'],
   ['system', 'The scheduler: its jobs and a test job (admin)'],
   ['connections', 'Named source and archive databases beside the built-in ones; passwords stored encrypted (admin)'],
   ['health', 'Probes for orchestrators: liveness and readiness (no token)'],
   ['metrics', 'Prometheus metrics of runs, batches and backlogs (METRICS_TOKEN, or an admin token)'],
+  ['dashboard', 'Archiving at a glance: policy states and daily run totals (admin)'],
 ];
 
 /** What the body parser answers for any route that reads a body, before the route itself runs. */

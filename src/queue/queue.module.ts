@@ -7,7 +7,7 @@ import { QueueWaits } from './queue-waits.service';
 import { QueueWorker } from './queue-worker.service';
 
 /**
- * Queue mode (JOB_EXECUTION=queue, docs/decisions/017-queue-mode.md): the worker that consumes the
+ * Queue mode (JOB_EXECUTION=queue, docs/decisions/020-queue-mode.md): the worker that consumes the
  * queue (in a process whose APP_ROLE is `worker` or `all`), the admission of scheduled ticks, and
  * the watch on job wait times for the metrics. Inert in the other modes.
  */

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { configuredSecrets, createSecretScrubber } from '../../logging/secret-scrubber';
@@ -157,23 +157,16 @@ export class ProcessExecutor implements JobExecutor, BeforeApplicationShutdown {
     return { child, exited, tail, stoppedBecause: null };
   }
 
-  /**
-   * `node [its own flags] cli.js run:execute --run-id N`, beside this process's own entry point: in
-   * the image dist/cli.js next to dist/main.js; under ts-node src/cli.ts with ts-node's loader.
-   */
   private commandFor(runId: number): { command: string; args: string[] } {
-    const extension = extname(__filename);
-    const entry = join(__dirname, '..', '..', `cli${extension}`);
-    const flags = process.execArgv.filter((flag) => !flag.startsWith('--max-old-space-size'));
-    if (extension === '.ts' && !flags.some((flag) => flag.includes('ts-node'))) {
-      flags.push('-r', 'ts-node/register/transpile-only');
-    }
-    if (this.heapMb > 0) {
-      flags.push(`--max-old-space-size=${this.heapMb}`);
-    }
     return {
       command: process.execPath,
-      args: [...flags, entry, 'run:execute', '--run-id', String(runId), '--worker-id', this.identity.id],
+      args: jobProcessArguments({
+        execArgv: process.execArgv,
+        ownFile: __filename,
+        heapMb: this.heapMb,
+        runId,
+        workerId: this.identity.id,
+      }),
     };
   }
 
@@ -269,4 +262,34 @@ export class ProcessExecutor implements JobExecutor, BeforeApplicationShutdown {
       this.logger.warn(`Could not release the lease of run ${job.runId}: ${this.scrub((error as Error).message)}`);
     }
   }
+}
+
+/**
+ * `node` arguments of a job process: `[this process's flags] cli.js run:execute --run-id N
+ * --worker-id ID`, cli.js beside this process's own entry point (in the image dist/cli.js next to
+ * dist/main.js; under ts-node src/cli.ts, with ts-node's loader). Its flags are this process's
+ * (the V8 limits of `npm run start:prod`, the loader); JOB_PROCESS_HEAP_MB, when set, replaces the
+ * heap limit among them (and, coming after it, NODE_OPTIONS' too).
+ */
+export function jobProcessArguments(given: {
+  execArgv: readonly string[];
+  /** A file of this directory (src/scheduler/execution or dist/scheduler/execution). */
+  ownFile: string;
+  heapMb: number;
+  runId: number;
+  workerId: string;
+}): string[] {
+  const extension = extname(given.ownFile);
+  const entry = join(dirname(given.ownFile), '..', '..', `cli${extension}`);
+  const flags =
+    given.heapMb > 0
+      ? [
+          ...given.execArgv.filter((flag) => !flag.startsWith('--max-old-space-size')),
+          `--max-old-space-size=${given.heapMb}`,
+        ]
+      : [...given.execArgv];
+  if (extension === '.ts' && !flags.some((flag) => flag.includes('ts-node'))) {
+    flags.unshift('-r', 'ts-node/register/transpile-only');
+  }
+  return [...flags, entry, 'run:execute', '--run-id', String(given.runId), '--worker-id', given.workerId];
 }

@@ -28,6 +28,8 @@ export interface FuzzContext {
   readonly avoid: ReadonlySet<string>;
   /** Real names a read may use in its path, by parameter name (a table with an archive, a run id). */
   readonly realPathValues: Readonly<Record<string, readonly string[]>>;
+  /** Real column names a deepObject parameter may name (`filter[id]=`), beside hostile ones. */
+  readonly realColumns: readonly string[];
   readonly bodyLimitBytes: number;
 }
 
@@ -278,9 +280,19 @@ export function fuzzRequests(target: FuzzTarget, context: FuzzContext): fc.Arbit
       ]),
     ),
   );
+  // `filter[id]`, `prefix[note]`, `filter[<hostile>]`, `filter[]`… for each deepObject parameter.
+  const deepObjectKeys = operation.deepObjectParams.map((name) =>
+    fc
+      .oneof(
+        fc.constantFrom(...context.realColumns, '', '__proto__', 'constructor', ']', '[x]'),
+        hostileString(context.avoid),
+      )
+      .map((key) => `${name}[${key}]`),
+  );
   const queryArb = fc.dictionary(
     fc.oneof(
       ...(operation.queryParams.length > 0 ? [fc.constantFrom(...operation.queryParams.map((p) => p.name))] : []),
+      ...deepObjectKeys,
       fc.constantFrom('sort', 'a[b]', '__proto__', 'limit[]'),
       hostileString(context.avoid).filter((name) => name !== ''),
     ),

@@ -15,6 +15,7 @@ export interface Schema {
 interface Parameter {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie';
+  style?: string;
   schema?: Schema;
 }
 
@@ -37,6 +38,8 @@ export interface FuzzOperation {
   readonly pathTemplate: string;
   readonly pathParams: ReadonlyArray<{ name: string; schema: Schema }>;
   readonly queryParams: ReadonlyArray<{ name: string; schema: Schema }>;
+  /** Query parameters written `name[key]=value` (OpenAPI `style: deepObject`), such as `filter`. */
+  readonly deepObjectParams: readonly string[];
   /** The JSON body's schema (references resolved) and the document's own example of it. */
   readonly body?: { schema: Schema; example: Record<string, unknown> };
   /** Routes without a bearer requirement. */
@@ -62,6 +65,7 @@ export function operationsOf(document: OpenApiDocument): FuzzOperation[] {
         queryParams: parameters
           .filter((p) => p.in === 'query')
           .map((p) => ({ name: p.name, schema: resolve(p.schema) })),
+        deepObjectParams: parameters.filter((p) => p.in === 'query' && p.style === 'deepObject').map((p) => p.name),
         body: media?.schema
           ? { schema: resolve(media.schema), example: (media.example ?? {}) as Record<string, unknown> }
           : undefined,
