@@ -175,3 +175,41 @@ describeMariaDb('Cancelling a run wherever it runs', () => {
     );
   }
 });
+
+/** The same column on a SQLite control database: cancel, 409 after the end, in one service process. */
+describe('Cancelling a run on a SQLite control database', () => {
+  let databases: TestDatabases;
+  let app: TestApp;
+  let admin: Caller;
+
+  beforeAll(async () => {
+    databases = await createTestDatabases('sqlite');
+    app = await startTestApp(databases);
+    admin = caller(app, await app.adminToken());
+    await createDatedTable(databases, 'orders', { old: OLD_ROWS, recent: 20 });
+    await savePolicy(admin, 'orders', { batchSize: BATCH });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await databases?.drop();
+  });
+
+  it('stops the run within one batch and records it cancelled; every row stays exactly once', async () => {
+    const before = await contentEverywhere(databases, 'orders');
+    const id = await startRun(admin, 'orders', { job: 'archive', sleepBetweenBatchesMs: SLEEP_MS });
+    const seen = await waitFor('a committed batch', async () => {
+      const run = await getRun(admin, id);
+      return run.batches >= 1 && run;
+    });
+
+    await admin.post(`/api/v1/runs/${id}/cancel`).expect(202);
+    const ended = await waitForRunEnd(admin, id);
+
+    expect(ended).toMatchObject({ status: 'cancelled', cancelRequestedBy: TEST_ADMIN.username });
+    expect(ended.batches).toBeLessThanOrEqual(seen.batches + 2);
+    expect(await rowCount(databases, 'archive', 'orders')).toBe(ended.rowsArchived);
+    expect(await contentEverywhere(databases, 'orders')).toEqual(before);
+    expect((await admin.post(`/api/v1/runs/${id}/cancel`)).status).toBe(409);
+  });
+});

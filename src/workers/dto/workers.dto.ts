@@ -33,7 +33,11 @@ export class WorkerDto {
    */
   heartbeatAt: string;
   /** Ids of the runs it executes now. */
-  @ApiProperty({ type: 'integer', isArray: true, example: [41] })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'integer', minimum: 1, maximum: 999_999_999_999_999 },
+    example: [41],
+  })
   running: number[];
 }
 
