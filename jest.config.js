@@ -7,6 +7,8 @@
  *  - matrix: the generated table matrix of the engine (`npm run test:matrix`);
  *  - faults: throttling, lost connections, crashes, concurrent instances and readers (`npm run test:faults`);
  *  - fuzz: hostile requests to every route of the OpenAPI document, on MariaDB (`npm run test:fuzz`);
+ *  - scale: queue mode with several API and worker processes, on MariaDB and a throwaway Redis
+ *    (`npm run test:scale`);
  *  - browser: the web console in Chromium (playwright-core) against a running DAS on MariaDB
  *    (`npm run test:browser`); its global setup also builds the console bundle.
  */
@@ -64,6 +66,12 @@ module.exports = {
       ...common,
       displayName: 'faults',
       testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
+      ...withDatabases,
+    },
+    {
+      ...common,
+      displayName: 'scale',
+      testMatch: ['<rootDir>/test/scale/**/*.scale-spec.ts'],
       ...withDatabases,
     },
     {

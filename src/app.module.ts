@@ -15,6 +15,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PolicyModule } from './policy/policy.module';
 import { PurgeModule } from './purge/purge.module';
+import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { UsersModule } from './users/users.module';
@@ -35,6 +36,7 @@ const FEATURE_MODULES = [
   PurgeModule,
   RunsModule,
   SchedulerModule,
+  QueueModule,
   HealthModule,
   MetricsModule,
   DashboardModule,

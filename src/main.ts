@@ -5,12 +5,17 @@ import { AppModule } from './app.module';
 import { HTTP_APP_OPTIONS, configureApp } from './app.setup';
 import { loadConfigOrExit } from './config/load-config-or-exit';
 import { EncryptionKeyError } from './connections/connection-errors';
+import { bootstrapWorker } from './worker/worker-bootstrap';
 
 /** Beyond SHUTDOWN_GRACE_SECONDS, how long shutdown may take before the process exits regardless. */
 const FORCED_EXIT_MARGIN_MS = 4_500;
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  if (config.appRole === 'worker') {
+    // One image, one entry point: APP_ROLE=worker makes this process a queue worker (as dist/worker.js).
+    return bootstrapWorker(config);
+  }
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
     ...HTTP_APP_OPTIONS,
     bufferLogs: true,

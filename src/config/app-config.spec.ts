@@ -202,6 +202,10 @@ describe('buildAppConfig', () => {
     ['HTTP_BODY_LIMIT', 'lots', /HTTP_BODY_LIMIT must be a size from 1kb to 10mb, like 100kb or 1mb \(got "lots"\)/],
     ['HTTP_BODY_LIMIT', '11mb', /HTTP_BODY_LIMIT must be a size from 1kb to 10mb/],
     ['HTTP_BODY_LIMIT', '1023', /HTTP_BODY_LIMIT must be a size from 1kb to 10mb/],
+    ['APP_ROLE', 'scheduler', /APP_ROLE must be one of api, worker, all \(got "scheduler"\)/],
+    ['REDIS_URL', 'http://redis:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['QUEUE_JOB_ATTEMPTS', '0', /QUEUE_JOB_ATTEMPTS must be an integer from 1 to 20/],
+    ['QUEUE_STALLED_SECONDS', '1', /QUEUE_STALLED_SECONDS must be an integer from 2 to 3600/],
   ])('rejects %s=%p with a message naming it', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toEqual([expect.stringMatching(message)]);
@@ -391,9 +395,22 @@ describe('job execution settings', () => {
     expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(message)]);
   });
 
-  it('refuses a known mode this build has no executor for, saying which ones it has', () => {
+  it('reads JOB_EXECUTION=queue with REDIS_URL and APP_ROLE, and needs REDIS_URL for it', () => {
+    const config = buildAppConfig(
+      { JOB_EXECUTION: 'queue', REDIS_URL: 'redis://redis:6379', APP_ROLE: 'api' },
+      BASE_DIR,
+    );
+    expect(config.jobs.execution).toBe('queue');
+    expect(config.appRole).toBe('api');
+    expect(config.queue).toMatchObject({ redis: { host: 'redis', port: 6379 }, attempts: 3, stalledSeconds: 30 });
     expect(problemsOf({ JOB_EXECUTION: 'queue' })).toEqual([
-      expect.stringMatching(/^JOB_EXECUTION=queue is not available in this build \(available: inline, process/),
+      'JOB_EXECUTION=queue needs REDIS_URL (e.g. redis://redis:6379), where the job queue lives',
+    ]);
+  });
+
+  it('refuses APP_ROLE api or worker outside queue mode', () => {
+    expect(problemsOf({ APP_ROLE: 'worker' })).toEqual([
+      'APP_ROLE=worker needs JOB_EXECUTION=queue (other modes run every role in one process)',
     ]);
   });
 

@@ -4,6 +4,7 @@ import { MAX_LANES } from '../archive/engine/key-lanes';
 import { RunWindow } from '../archive/engine/run-window';
 import { SessionLimits } from '../database/sql-client';
 import { ConnectionSettings, MysqlConnectionSettings, parseDatabaseUrl } from './database-url';
+import { RedisSettings, parseRedisUrl } from './redis-url';
 
 /** Typed, validated configuration. Built once at boot from the environment (see config.module.ts). */
 export class AppConfig {
@@ -93,6 +94,12 @@ export class AppConfig {
   readonly metrics: MetricsSettings;
   /** Where and how many jobs run (src/scheduler/execution). */
   readonly jobs: JobExecutionSettings;
+  /**
+   * APP_ROLE: what this process does. `api` serves HTTP and admits jobs, `worker` executes queued
+   * jobs (no HTTP), `all` both. Only queue mode (JOB_EXECUTION=queue) separates them.
+   */
+  readonly appRole: AppRole;
+  readonly queue: QueueSettings;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -119,11 +126,10 @@ export const EXECUTION_MODES = ['inline', 'process', 'queue'] as const;
 export type ExecutionMode = (typeof EXECUTION_MODES)[number];
 
 /**
- * The modes this build can run. `queue` is declared (so that JOB_EXECUTION=queue is understood and
- * refused with a clear message) but has no executor yet: adding it here is the queue executor's
- * business (see src/scheduler/execution/job-executor.ts).
+ * The modes this build can run (a declared mode without an executor is refused with a clear message;
+ * see src/scheduler/execution/job-executor.ts).
  */
-export const AVAILABLE_EXECUTION_MODES: readonly ExecutionMode[] = ['inline', 'process'];
+export const AVAILABLE_EXECUTION_MODES: readonly ExecutionMode[] = ['inline', 'process', 'queue'];
 
 /** How jobs execute (JOB_EXECUTION, JOB_CONCURRENCY…). */
 export interface JobExecutionSettings {
@@ -139,6 +145,26 @@ export interface JobExecutionSettings {
    * allocates memory until it dies of it, so that tests can show how an out-of-memory child ends.
    */
   readonly testOutOfMemoryTable: string | null;
+}
+
+export const APP_ROLES = ['api', 'worker', 'all'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+/** The BullMQ queue of queue mode (see src/queue). */
+export interface QueueSettings {
+  /** REDIS_URL; null when unset (then queue mode cannot start). */
+  readonly redis: RedisSettings | null;
+  /**
+   * QUEUE_JOB_ATTEMPTS: how often a queued job is tried before it lands in the failed set: the
+   * first attempt, then retries after a failure of the job itself (not of its run's data: that is
+   * a recorded run) or after its worker died (a stalled job).
+   */
+  readonly attempts: number;
+  /**
+   * QUEUE_STALLED_SECONDS: a worker renews its lock on a job every half of this; a job whose lock
+   * has not been renewed for this long (its worker died or hangs) is put back in the queue.
+   */
+  readonly stalledSeconds: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -322,6 +348,20 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     }
   }
 
+  const appRole = (read('APP_ROLE') ?? 'all').toLowerCase();
+  if (!(APP_ROLES as readonly string[]).includes(appRole)) {
+    problems.push(`APP_ROLE must be one of ${APP_ROLES.join(', ')} (got "${appRole}")`);
+  }
+  const redisUrl = read('REDIS_URL');
+  let redis: RedisSettings | null = null;
+  if (redisUrl !== undefined) {
+    try {
+      redis = parseRedisUrl(redisUrl);
+    } catch (error) {
+      problems.push(`REDIS_URL ${(error as Error).message}`);
+    }
+  }
+
   const metricsToken = read('METRICS_TOKEN') ?? null;
   if (metricsToken !== null && /\s/.test(metricsToken)) {
     problems.push('METRICS_TOKEN must not contain whitespace (it is sent as "Authorization: Bearer <token>")');
@@ -339,6 +379,13 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
     );
   }
 
+  if (execution === 'queue' && redis === null && redisUrl === undefined) {
+    problems.push('JOB_EXECUTION=queue needs REDIS_URL (e.g. redis://redis:6379), where the job queue lives');
+  }
+  if (appRole !== 'all' && execution !== 'queue' && (APP_ROLES as readonly string[]).includes(appRole)) {
+    // Without a queue there is nothing for a worker to take, and an API-only process would run jobs all the same.
+    problems.push(`APP_ROLE=${appRole} needs JOB_EXECUTION=queue (other modes run every role in one process)`);
+  }
   const outOfMemoryTable = read('DAS_TEST_JOB_PROCESS_OOM_TABLE') ?? null;
   if (outOfMemoryTable !== null && nodeEnv !== 'test') {
     problems.push('DAS_TEST_JOB_PROCESS_OOM_TABLE is a test hook and is refused unless NODE_ENV=test');
@@ -412,6 +459,12 @@ export function buildAppConfig(env: Environment, baseDir: string = process.cwd()
       timeoutSeconds: integer('JOB_TIMEOUT_SECONDS', 86400, 10, 7 * 86400),
       processHeapMb: integer('JOB_PROCESS_HEAP_MB', 0, 0, 65536),
       testOutOfMemoryTable: nodeEnv === 'test' ? outOfMemoryTable : null,
+    },
+    appRole: (APP_ROLES as readonly string[]).includes(appRole) ? (appRole as AppRole) : 'all',
+    queue: {
+      redis,
+      attempts: integer('QUEUE_JOB_ATTEMPTS', 3, 1, 20),
+      stalledSeconds: integer('QUEUE_STALLED_SECONDS', 30, 2, 3600),
     },
   });
   const { lockWaitSeconds, statementTimeoutSeconds } = config.sessionLimits;

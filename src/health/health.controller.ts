@@ -5,6 +5,7 @@ import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/term
 import { Public } from '../auth/decorators/public.decorator';
 import { ConnectionsHealthIndicator } from './connections-health.indicator';
 import { DatabaseHealthIndicator } from './database-health.indicator';
+import { QueueHealthIndicator } from './queue-health.indicator';
 
 /** Probes for orchestrators: unauthenticated, unprefixed (see app.setup.ts), not request-logged. */
 @ApiTags('health')
@@ -20,6 +21,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly databases: DatabaseHealthIndicator,
     private readonly connections: ConnectionsHealthIndicator,
+    private readonly queue: QueueHealthIndicator,
   ) {}
 
   @Get('health')
@@ -36,13 +38,19 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({
-    summary: 'Readiness: control, source and archive databases answer; 503 names those that do not',
+    summary:
+      'Readiness: control, source and archive databases answer (and the job queue, in queue mode); 503 names those that do not',
     description:
       'For traffic: each database is pinged with a 2.5 s timeout. Not request-logged. Stored connections ' +
       'are reported under `connections` (`byName`, and how many are `down`) without deciding readiness: ' +
-      'each serves only its own policies.',
+      'each serves only its own policies. With JOB_EXECUTION=queue the job queue (Redis) is checked too, ' +
+      'as `queue`: without it no job can be admitted.',
   })
   async readiness(): Promise<HealthCheckResult> {
-    return this.health.check([...this.databases.pingChecks(), ...(await this.connections.checks())]);
+    return this.health.check([
+      ...this.databases.pingChecks(),
+      ...this.queue.checks(),
+      ...(await this.connections.checks()),
+    ]);
   }
 }

@@ -86,5 +86,6 @@ export function configuredSecrets(config: AppConfig): string[] {
     ...databasePasswords,
     ...keys,
     ...(config.connectionPassword ? [config.connectionPassword] : []),
+    ...(config.queue.redis?.password ? [config.queue.redis.password] : []),
   ];
 }

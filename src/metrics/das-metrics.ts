@@ -30,6 +30,16 @@ const MISNAMED_PROCESS_GAUGES = [
   'nodejs_active_resources_total',
 ];
 
+/**
+ * Seconds a queued job waits before a worker takes it: from an instant (workers idle) to the hours a
+ * scheduled tick's last policies may wait behind its first ones.
+ */
+export const QUEUE_WAIT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600];
+
+/** BullMQ job states reported by das_queue_jobs (queue mode). */
+export const QUEUE_JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+export type QueueJobState = (typeof QUEUE_JOB_STATES)[number];
+
 /** How a run can end; each has its series from the start, so `increase()` sees the first failure. */
 const FINAL_STATUSES: readonly Exclude<RunStatus, 'running'>[] = [
   'succeeded',
@@ -119,6 +129,25 @@ export class DasMetrics {
     'When the backlog of each enabled policy was last counted.',
     TABLE_LABEL_NAMES,
   );
+  private readonly queueJobs = this.gauge(
+    'queue_jobs',
+    'Jobs in the BullMQ queue by state, queue-wide (queue mode; the same on every instance: aggregate with max, not sum).',
+    ['state'],
+  );
+  private readonly queueUp = this.gauge(
+    'queue_up',
+    '1 when the queue (Redis) answered the last scrape, 0 when it did not (queue mode only).',
+    [],
+  );
+  private readonly queueWait = new Histogram({
+    name: `${METRIC_PREFIX}queue_job_wait_seconds`,
+    help: 'How long each queued job waited before a worker took it, queue-wide (queue mode; every instance sees every job).',
+    labelNames: ['kind'],
+    buckets: QUEUE_WAIT_BUCKETS,
+    registers: [this.registry],
+  });
+  /** Read at each scrape while queue mode is on: the queue's depth, or null when it cannot be read. */
+  private queueDepthSource: (() => Promise<Record<QueueJobState, number> | null>) | null = null;
   /** Last successes by series, so that an older reading of the control database never moves one back. */
   private readonly successes = new Map<string, Series<JobTableLabels>>();
   private readonly backlogs = new Map<string, { labels: TableLabels; sample: BacklogSample }>();
@@ -142,8 +171,23 @@ export class DasMetrics {
   }
 
   /** The exposition, in Prometheus' text format. */
-  render(): Promise<string> {
+  async render(): Promise<string> {
+    await this.sampleQueue();
     return this.registry.metrics();
+  }
+
+  /** Queue mode: where each scrape reads the queue's depth (das_queue_jobs, das_queue_up). */
+  watchQueue(source: () => Promise<Record<QueueJobState, number> | null>): void {
+    this.queueDepthSource = source;
+    for (const state of QUEUE_JOB_STATES) {
+      this.queueJobs.set({ state }, 0);
+    }
+    this.queueUp.set(0);
+  }
+
+  /** A queued job was taken by a worker after waiting `seconds` (`kind`: run or tick). */
+  observeQueueWait(kind: string, seconds: number): void {
+    this.queueWait.observe({ kind }, Math.max(0, seconds));
   }
 
   /** Gives a policy's counters their series at 0, so that rates and increases start from its first batch. */
@@ -246,6 +290,20 @@ export class DasMetrics {
     for (const { labels } of [...this.backlogs.values()]) {
       if (!kept.has(labelKey(labels))) {
         this.forgetBacklog(labels);
+      }
+    }
+  }
+
+  private async sampleQueue(): Promise<void> {
+    if (!this.queueDepthSource) {
+      return;
+    }
+    const depth = await this.queueDepthSource().catch(() => null);
+    this.queueUp.set(depth ? 1 : 0);
+    if (depth) {
+      // A queue that cannot be read keeps its last known depth: das_queue_up says it is stale.
+      for (const state of QUEUE_JOB_STATES) {
+        this.queueJobs.set({ state }, depth[state]);
       }
     }
   }

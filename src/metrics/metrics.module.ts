@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { CONTROL_DB } from '../database/database.constants';
 import { PolicyModule } from '../policy/policy.module';
 import { JobRun } from '../runs/entities/job-run.entity';
+import { QueueModule } from '../queue/queue.module';
 import { JobRunnerModule } from '../scheduler/job-runner.module';
 import { ArchiveBacklog } from './backlog/archive-backlog';
 import { DasMetrics } from './das-metrics';
@@ -13,6 +14,7 @@ import { LastSuccesses } from './last-successes';
 import { MetricsAccessGuard } from './metrics-access.guard';
 import { MetricsController } from './metrics.controller';
 import { PolicyMetricsSampler } from './policy-metrics.sampler';
+import { QueueMetricsListener } from './queue-metrics.listener';
 import { RunMetricsListener } from './run-metrics.listener';
 
 /**
@@ -25,6 +27,7 @@ import { RunMetricsListener } from './run-metrics.listener';
   imports: [
     TypeOrmModule.forFeature([JobRun], CONTROL_DB),
     JobRunnerModule,
+    QueueModule,
     PolicyModule,
     AuthModule,
     ConnectionsModule,
@@ -37,6 +40,7 @@ import { RunMetricsListener } from './run-metrics.listener';
       useFactory: (config: AppConfig) => new DasMetrics({ processMetrics: config.metrics.enabled }),
     },
     RunMetricsListener,
+    QueueMetricsListener,
     LastSuccesses,
     ArchiveBacklog,
     PolicyMetricsSampler,

@@ -5,6 +5,8 @@ import { AppConfig } from '../config/app-config';
 import { CONTROL_DB } from '../database/database.constants';
 import { PolicyModule } from '../policy/policy.module';
 import { PurgeModule } from '../purge/purge.module';
+import { QueueCoreModule } from '../queue/queue-core.module';
+import { QueueExecutor } from '../queue/queue-executor';
 import { JobRun } from '../runs/entities/job-run.entity';
 import { RunEvents } from '../runs/run-events';
 import { RunRecorder } from '../runs/run-recorder';
@@ -23,7 +25,13 @@ import { JobRunner } from './job-runner.service';
  * alike (whose configuration always says `inline`: a CLI command executes its job itself).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([JobRun, JobLease], CONTROL_DB), PolicyModule, ArchiveModule, PurgeModule],
+  imports: [
+    TypeOrmModule.forFeature([JobRun, JobLease], CONTROL_DB),
+    PolicyModule,
+    ArchiveModule,
+    PurgeModule,
+    QueueCoreModule,
+  ],
   providers: [
     JobRunner,
     RunExecution,
@@ -31,20 +39,25 @@ import { JobRunner } from './job-runner.service';
     RunRecorder,
     RunEvents,
     InlineExecutor,
+    QueueExecutor,
     ProcessExecutor,
     WorkerIdentity,
     {
       provide: JOB_EXECUTOR,
-      inject: [AppConfig, InlineExecutor, ProcessExecutor],
-      useFactory: (config: AppConfig, inline: InlineExecutor, process: ProcessExecutor): JobExecutor => {
+      inject: [AppConfig, InlineExecutor, ProcessExecutor, QueueExecutor],
+      useFactory: (
+        config: AppConfig,
+        inline: InlineExecutor,
+        process: ProcessExecutor,
+        queue: QueueExecutor,
+      ): JobExecutor => {
         switch (config.jobs.execution) {
           case 'inline':
             return inline;
           case 'process':
             return process;
           case 'queue':
-            // Refused by the configuration until its executor exists (AVAILABLE_EXECUTION_MODES).
-            throw new Error(`JOB_EXECUTION=${config.jobs.execution} has no executor in this build`);
+            return queue;
         }
       },
     },

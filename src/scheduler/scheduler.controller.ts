@@ -20,7 +20,7 @@ export class SchedulerController {
       'and nextRunAt: null. One-off test jobs are listed until they fire and afterwards with lastRunAt set.',
   })
   @ApiOkResponse({ type: [SchedulerJobDto], description: 'The jobs' })
-  jobs(): SchedulerJobDto[] {
+  jobs(): Promise<SchedulerJobDto[]> {
     return this.scheduler.list();
   }
 

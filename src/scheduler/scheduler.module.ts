@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { PolicyModule } from '../policy/policy.module';
+import { QueueCoreModule } from '../queue/queue-core.module';
 import { JobRunnerModule } from './job-runner.module';
 import { ScheduledJobs } from './scheduled-jobs.service';
 import { SchedulerController } from './scheduler.controller';
@@ -11,7 +12,7 @@ import { SchedulerService } from './scheduler.service';
  * module: the CLI imports JobRunnerModule and never registers cron jobs.
  */
 @Module({
-  imports: [ScheduleModule.forRoot(), JobRunnerModule, PolicyModule],
+  imports: [ScheduleModule.forRoot(), JobRunnerModule, PolicyModule, QueueCoreModule],
   controllers: [SchedulerController],
   providers: [SchedulerService, ScheduledJobs],
   exports: [ScheduledJobs],

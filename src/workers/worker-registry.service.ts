@@ -44,6 +44,10 @@ export class WorkerRegistry implements OnApplicationBootstrap, BeforeApplication
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.jobs.execution === 'queue' && this.config.appRole === 'api') {
+      // An API-only instance of queue mode executes nothing: the workers are the queue's consumers.
+      return;
+    }
     const now = new Date();
     try {
       await this.workers.delete({ heartbeatAt: LessThan(new Date(now.getTime() - WORKER_FORGET_MS)) });

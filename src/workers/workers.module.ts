@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CONTROL_DB } from '../database/database.constants';
+import { QueueCoreModule } from '../queue/queue-core.module';
 import { JobRunnerModule } from '../scheduler/job-runner.module';
 import { JobWorker } from './entities/job-worker.entity';
 import { WorkerRegistry } from './worker-registry.service';
@@ -12,7 +13,7 @@ import { WorkersService } from './workers.service';
  * Imported by the HTTP app (a queue worker process imports it too); the CLI does not announce itself.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([JobWorker], CONTROL_DB), JobRunnerModule],
+  imports: [TypeOrmModule.forFeature([JobWorker], CONTROL_DB), JobRunnerModule, QueueCoreModule],
   controllers: [WorkersController],
   providers: [WorkerRegistry, WorkersService],
   exports: [WorkerRegistry],

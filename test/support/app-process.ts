@@ -8,6 +8,7 @@ const REPO_ROOT = resolve(__dirname, '..', '..');
 
 /** `node` arguments that run src/main.ts under ts-node. */
 const TS_NODE_MAIN = ['-r', require.resolve('ts-node/register/transpile-only'), join(REPO_ROOT, 'src', 'main.ts')];
+const TS_NODE_WORKER = ['-r', require.resolve('ts-node/register/transpile-only'), join(REPO_ROOT, 'src', 'worker.ts')];
 
 /**
  * How long a boot may take before a test gives up on it. ts-node compiles the whole import graph
@@ -130,4 +131,53 @@ export async function runAppUntilExit(env: Record<string, string>, timeoutMs = B
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A queue worker process (`src/worker.ts`, as `npm run worker:dev` runs it). */
+export interface WorkerProcess {
+  readonly pid: number;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Sends SIGTERM and waits for the exit. */
+  stop(): Promise<ProcessExit>;
+  /** Sends SIGKILL (no shutdown at all, as a machine that dies) and waits for the exit. */
+  kill(): Promise<ProcessExit>;
+}
+
+/**
+ * Starts `src/worker.ts` with `env` and resolves once it says it consumes the queue; rejects (with
+ * its output) if it exits first or is not up within `timeoutMs`.
+ */
+export async function startWorkerProcess(
+  env: Record<string, string>,
+  timeoutMs = BOOT_TIMEOUT_MS,
+): Promise<WorkerProcess> {
+  const worker = spawnService(env, undefined, TS_NODE_WORKER);
+  let exit: ProcessExit | undefined;
+  void worker.exited.then((exited) => (exit = exited));
+  const signal = async (name: NodeJS.Signals): Promise<ProcessExit> => {
+    if (worker.child.exitCode === null && worker.child.signalCode === null) {
+      worker.child.kill(name);
+    }
+    return worker.exited;
+  };
+  const handle: WorkerProcess = {
+    pid: worker.child.pid ?? 0,
+    stdout: worker.stdout,
+    stderr: worker.stderr,
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exit) {
+      throw new Error(`the worker exited with code ${exit.code} before it was up:\n${exit.stderr}\n${exit.stdout}`);
+    }
+    if (/Consuming queue/.test(worker.stdout())) {
+      return handle;
+    }
+    await new Promise((resolveSleep) => setTimeout(resolveSleep, 100));
+  }
+  await handle.kill();
+  throw new Error(`the worker did not start within ${timeoutMs} ms:\n${worker.stderr()}\n${worker.stdout()}`);
 }

@@ -27,7 +27,11 @@ export function parseExposition(text: string): Sample[] {
 }
 
 /** The value of the sample with exactly these labels, or undefined when there is none. */
-export function valueOf(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
+export function valueOf(
+  samples: readonly Sample[],
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   const wanted = JSON.stringify(Object.entries(labels).sort());
   return samples.find(
     (sample) => sample.name === name && JSON.stringify(Object.entries(sample.labels).sort()) === wanted,
