@@ -136,7 +136,12 @@ async function main(): Promise<void> {
       problem: result.problem ?? null,
       transfer: typeof result.details.transfer === 'string' ? result.details.transfer : undefined,
       ...pausesOf(result.details.pauses as PauseLog | undefined),
-      cpu: { userUs: userCPUTime, systemUs: systemCPUTime, engineUserUs: engineCpu.user, engineSystemUs: engineCpu.system },
+      cpu: {
+        userUs: userCPUTime,
+        systemUs: systemCPUTime,
+        engineUserUs: engineCpu.user,
+        engineSystemUs: engineCpu.system,
+      },
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
