@@ -19,6 +19,8 @@ export interface WorkerReport {
   /** Throttled runs (`--max-threads-running`): how often the run paused, and for how long in all. */
   pauses?: number;
   pausedSeconds?: number;
+  /** CPU time of the worker process, user and system, in µs: whole process, and inside run() only. */
+  cpu?: { userUs: number; systemUs: number; engineUserUs: number; engineSystemUs: number };
 }
 
 /** The engines, loaded by path at run time so the benchmark runs (peers only) before they exist. */

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     const loadWatched = job === 'archive' ? source.client : archive.client;
     const days = Number(values.days);
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const result = await engine.run({
       policy: {
         tableName: values.table,
@@ -124,6 +125,8 @@ async function main(): Promise<void> {
         ? { archiveCutoff: values.cutoff, transfer: values.transfer }
         : { purgeCutoff: values.cutoff }),
     });
+    const engineCpu = process.cpuUsage(cpuBefore);
+    const { userCPUTime, systemCPUTime } = process.resourceUsage();
     const report: WorkerReport = {
       rows: result.rows,
       batches: result.batches,
@@ -133,6 +136,12 @@ async function main(): Promise<void> {
       problem: result.problem ?? null,
       transfer: typeof result.details.transfer === 'string' ? result.details.transfer : undefined,
       ...pausesOf(result.details.pauses as PauseLog | undefined),
+      cpu: {
+        userUs: userCPUTime,
+        systemUs: systemCPUTime,
+        engineUserUs: engineCpu.user,
+        engineSystemUs: engineCpu.system,
+      },
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {

@@ -9,7 +9,7 @@ import { BenchOptions } from './options';
  * pool that holds a 1M-row table, a redo log big enough that checkpoints do not throttle an
  * 800k-row move, doublewrite on. Later lines of the option file win, so these override its defaults.
  */
-const BENCH_SERVER_OPTIONS = {
+export const BENCH_SERVER_OPTIONS = {
   flushLogAtTrxCommit: 1,
   bufferPoolSize: '1G',
   rootPassword: 'das-bench',

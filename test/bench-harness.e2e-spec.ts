@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from 'mysql2/promise';
 import { CpuUse, cpuSecondsOf } from '../bench/cpu';
+import { summariseProfile } from '../bench/cpu-profile';
 import {
   DatabaseRef,
   ServerRef,
@@ -131,6 +132,53 @@ describeMariaDb('benchmark harness: seeding, SQL floor, verification', () => {
       expect.stringMatching(/lost \d+ rows, expected \d+/),
       expect.stringMatching(/content checksum .* differs/),
     ]);
+  });
+});
+
+describe('bench:profile: where a .cpuprofile says the time went', () => {
+  const frame = (functionName: string, url = '', lineNumber = -1) => ({ functionName, url, lineNumber });
+  const build = '/tmp/x/das-build/out';
+  // root → decode (DAS) → update (crypto); root → mysql2 parser; root → module top-level → compile
+  const profile = {
+    nodes: [
+      { id: 1, callFrame: frame('(root)'), children: [2, 3, 4, 5, 7, 9] },
+      { id: 2, callFrame: frame('(idle)') },
+      { id: 3, callFrame: frame('(garbage collector)') },
+      {
+        id: 4,
+        callFrame: frame('decode', `file://${build}/src/archive/formats/line-copy-format.js`, 77),
+        children: [6],
+      },
+      { id: 5, callFrame: frame('parseRow', 'file:///work/node_modules/mysql2/lib/packets/packet.js', 9) },
+      { id: 6, callFrame: frame('update', 'node:internal/crypto/hash', 131) },
+      { id: 7, callFrame: frame('', `file://${build}/src/archive/archival-engine.js`, 0), children: [8] },
+      { id: 8, callFrame: frame('wrapSafe', 'node:internal/modules/cjs/loader', 1421) },
+      { id: 9, callFrame: frame('writeBuffer') },
+    ],
+    // one sample per node, 1 ms each except idle (10 ms)
+    samples: [2, 3, 4, 5, 6, 8, 9],
+    timeDeltas: [10000, 1000, 1000, 1000, 1000, 1000, 1000],
+    startTime: 0,
+    endTime: 16000,
+  };
+
+  it('splits idle from busy time and groups self time by module, innermost DAS function and part', () => {
+    const summary = summariseProfile(profile);
+    expect(summary.idleMs).toBe(10);
+    expect(summary.busyMs).toBe(6);
+    const ms = (rows: Array<{ name: string; ms: number }>, name: string) => rows.find((row) => row.name === name)?.ms;
+    expect(ms(summary.modules, 'mysql2')).toBe(1);
+    expect(ms(summary.modules, 'src/archive/formats/line-copy-format')).toBe(1);
+    expect(ms(summary.modules, 'node:internal/crypto')).toBe(1);
+    // The hash inside decode counts for decode; the module's top-level code is start-up.
+    expect(ms(summary.callers, 'decode src/archive/formats/line-copy-format:78')).toBe(2);
+    expect(ms(summary.callers, '(start-up: loading modules)')).toBe(1);
+    expect(ms(summary.parts, 'row decoding + SHA-1 of the lines (line format)')).toBe(2);
+    expect(ms(summary.parts, 'start-up (loading modules, connecting)')).toBe(1);
+    expect(ms(summary.parts, 'garbage collection')).toBe(1);
+    expect(ms(summary.parts, 'socket I/O (syscalls)')).toBe(1);
+    expect(ms(summary.parts, 'driver (mysql2 packets and rows, streams, buffers)')).toBe(1);
+    expect(summary.parts.reduce((sum, part) => sum + part.ms, 0)).toBe(summary.busyMs);
   });
 });
 

@@ -129,6 +129,7 @@ export class DasMover implements Mover {
       maxRssKb: report?.maxRssKb,
       transfer: report?.transfer,
       pausedSeconds: report?.pausedSeconds,
+      processCpu: report?.cpu,
     };
   }
 }

@@ -40,6 +40,8 @@ export interface MoveOutcome {
   transfer?: string;
   /** DAS throttled: seconds spent paused between batches because the server was busy. */
   pausedSeconds?: number;
+  /** DAS: CPU time of the worker process (user and system, µs), whole process and inside run(). */
+  processCpu?: { userUs: number; systemUs: number; engineUserUs: number; engineSystemUs: number };
 }
 
 export interface Mover {
