@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppProcess } from './support/app-process';
-import { CompiledService, compileService } from './support/compiled-service';
+import { CompiledService, compileService, serviceEnv } from './support/compiled-service';
 import {
   Caller,
   callerAt,
@@ -8,7 +8,7 @@ import {
   createDatedTable,
   getRun,
   rowCount,
-  savePolicy,
+  seedTableAndPolicy,
   startRun,
   waitForRunEnd,
 } from './support/job-fixtures';
@@ -33,20 +33,14 @@ describeMariaDb('JOB_EXECUTION=process: a job process per run', () => {
   beforeAll(async () => {
     databases = await createTestDatabases('mysql');
     compiled = await compileService();
-    service = await compiled.start({
-      ...databases.env,
-      NODE_ENV: 'test',
-      JWT_SECRET: TEST_JWT_SECRET,
-      ADMIN_USERNAME: TEST_ADMIN.username,
-      ADMIN_PASSWORD: TEST_ADMIN.password,
-      SCHEDULER_ENABLED: 'false',
-      AUTH_RATE_LIMIT_PER_MINUTE: '1000',
-      LOG_LEVEL: 'warn',
-      JOB_EXECUTION: 'process',
-      JOB_TIMEOUT_SECONDS: String(TIMEOUT_SECONDS),
-      JOB_PROCESS_HEAP_MB: '160',
-      DAS_TEST_JOB_PROCESS_OOM_TABLE: 'hog',
-    });
+    service = await compiled.start(
+      serviceEnv(databases, {
+        JOB_EXECUTION: 'process',
+        JOB_TIMEOUT_SECONDS: String(TIMEOUT_SECONDS),
+        JOB_PROCESS_HEAP_MB: '160',
+        DAS_TEST_JOB_PROCESS_OOM_TABLE: 'hog',
+      }),
+    );
     admin = await callerAt(service.url, TEST_ADMIN);
   }, 180_000);
 
@@ -95,8 +89,7 @@ describeMariaDb('JOB_EXECUTION=process: a job process per run', () => {
   }
 
   it('executes each run in a job process of its own and records where; rows move exactly once', async () => {
-    await createDatedTable(databases, 'orders', { old: 60, recent: 5 });
-    await savePolicy(admin, 'orders', { batchSize: BATCH });
+    await seedTableAndPolicy(databases, admin, 'orders', { old: 60, recent: 5 }, { batchSize: BATCH });
     const before = await contentEverywhere(databases, 'orders');
 
     const id = await startRun(admin, 'orders', { job: 'archive' });
@@ -142,8 +135,7 @@ describeMariaDb('JOB_EXECUTION=process: a job process per run', () => {
   });
 
   it('records a job process that runs out of memory as failed, with its last output, and keeps answering', async () => {
-    await createDatedTable(databases, 'hog', { old: 50 });
-    await savePolicy(admin, 'hog', { batchSize: BATCH });
+    await seedTableAndPolicy(databases, admin, 'hog', { old: 50 }, { batchSize: BATCH });
     const before = await contentEverywhere(databases, 'hog');
     const asking = keepAsking();
 
@@ -200,8 +192,7 @@ describeMariaDb('JOB_EXECUTION=process: a job process per run', () => {
 
   // Last: it stops the service.
   it('at shutdown, asks its job processes to stop after their batch: each run is recorded stopped, no process is left', async () => {
-    await createDatedTable(databases, 'orders', { old: 200, recent: 5 });
-    await savePolicy(admin, 'orders', { batchSize: BATCH });
+    await seedTableAndPolicy(databases, admin, 'orders', { old: 200, recent: 5 }, { batchSize: BATCH });
     const before = await contentEverywhere(databases, 'orders');
     const started = await longRun('orders');
 

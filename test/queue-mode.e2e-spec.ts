@@ -1,8 +1,7 @@
 import request from 'supertest';
-import { checksumOf, everywhere, oldRowsOf, seedOrders } from './faults/support/fault-fixtures';
-import { QueueCluster, queueEnv } from './support/queue-cluster';
-import { ThrowawayRedis, describeQueue, startTestRedis } from './support/redis-test-server';
-import { TestDatabases, createTestDatabases } from './support/test-databases';
+import { checksumOf, everywhere, oldRowsOf } from './faults/support/fault-fixtures';
+import { useOrdersCluster, waitForRunEnded } from './support/queue-fixture';
+import { describeQueue } from './support/redis-test-server';
 import { waitFor } from './support/wait-for';
 
 interface RunBody {
@@ -13,28 +12,11 @@ interface RunBody {
 }
 
 describeQueue('queue mode: one API, one worker, a real Redis [mariadb]', () => {
-  let databases: TestDatabases;
-  let redis: ThrowawayRedis;
-  const cluster = new QueueCluster();
-
-  beforeAll(async () => {
-    databases = await createTestDatabases('mysql');
-    redis = await startTestRedis();
-    await seedOrders(databases, 2000);
-    const env = queueEnv(databases, redis);
-    await cluster.startApis(1, env);
-    await cluster.startWorkers(1, env);
-    await cluster.savePolicy('orders', { batchSize: 100 });
-  }, 240_000);
-
-  afterAll(async () => {
-    await cluster.stop();
-    await redis?.stop();
-    await databases?.drop();
-  });
+  const fixture = useOrdersCluster({ rows: 2000, apis: 1, workers: 1, policy: { batchSize: 100 } });
+  const { cluster } = fixture;
 
   it('a run admitted by the API is executed by the worker process, every row exactly once', async () => {
-    const before = await checksumOf(databases.source);
+    const before = await checksumOf(fixture.databases.source);
     const { url, auth } = await cluster.api();
     const started = await request(url)
       .post('/api/v1/policies/orders/run')
@@ -42,22 +24,14 @@ describeQueue('queue mode: one API, one worker, a real Redis [mariadb]', () => {
       .send({ job: 'archive' });
     expect(started.status).toBe(202);
     const runId = (started.body as { runId: number }).runId;
-    const run = await waitFor(
-      'the queued run to end',
-      async () => {
-        const body = (await request(url).get(`/api/v1/runs/${runId}`).set('Authorization', auth)).body as RunBody;
-        return body.status !== 'running' && body;
-      },
-      60_000,
-      250,
-    );
+    const run = await waitForRunEnded<RunBody>(cluster, runId, 'the queued run to end', 60_000);
     expect(run.status).toBe('succeeded');
     expect(run.rowsArchived).toBe(oldRowsOf(2000));
     // The worker process executed it (the run says so, and its log says how the run ended), not the API.
     expect(run.worker).toMatchObject({ pid: cluster.workers[0].pid, mode: 'queue' });
     expect(cluster.workers[0].stdout()).toContain(`Run ${runId} (archive orders, api) succeeded`);
     expect(cluster.apis[0].stdout()).not.toContain(`Run ${runId} (archive orders, api) succeeded`);
-    expect(await everywhere(databases)).toEqual(before);
+    expect(await everywhere(fixture.databases)).toEqual(before);
   }, 120_000);
 
   it('reports the queue on /ready and its depth on /metrics and GET /system/workers', async () => {
@@ -87,7 +61,7 @@ describeQueue('queue mode: one API, one worker, a real Redis [mariadb]', () => {
 
   it('while Redis is down: /ready is 503 naming the queue, and a run is refused with 503, not admitted', async () => {
     const { url, auth } = await cluster.api();
-    await redis.restart({
+    await fixture.redis.restart({
       downMs: 0,
       whileDown: async () => {
         const ready = await request(url).get('/ready');

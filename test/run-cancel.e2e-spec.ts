@@ -1,19 +1,18 @@
 import { spawn } from 'node:child_process';
 import { AppProcess } from './support/app-process';
-import { CompiledService, compileService } from './support/compiled-service';
+import { CompiledService, compileService, serviceEnv } from './support/compiled-service';
 import {
   Caller,
   caller,
   callerAt,
   contentEverywhere,
-  createDatedTable,
   getRun,
   rowCount,
-  savePolicy,
+  seedTableAndPolicy,
   startRun,
   waitForRunEnd,
 } from './support/job-fixtures';
-import { TEST_ADMIN, TEST_JWT_SECRET, TestApp, startTestApp } from './support/test-app';
+import { TEST_ADMIN, TestApp, startTestApp } from './support/test-app';
 import { TestDatabases, createTestDatabases, describeMariaDb } from './support/test-databases';
 import { waitFor } from './support/wait-for';
 
@@ -40,16 +39,7 @@ describeMariaDb('Cancelling a run wherever it runs', () => {
     databases = await createTestDatabases('mysql');
     compiled = await compileService();
     [executing, other] = await Promise.all([
-      compiled.start({
-        ...databases.env,
-        NODE_ENV: 'test',
-        JWT_SECRET: TEST_JWT_SECRET,
-        ADMIN_USERNAME: TEST_ADMIN.username,
-        ADMIN_PASSWORD: TEST_ADMIN.password,
-        SCHEDULER_ENABLED: 'false',
-        AUTH_RATE_LIMIT_PER_MINUTE: '1000',
-        LOG_LEVEL: 'warn',
-      }),
+      compiled.start(serviceEnv(databases)),
       startTestApp(databases, { JOB_CONCURRENCY: '1' }),
     ]);
     onExecuting = await callerAt(executing.url, TEST_ADMIN);
@@ -64,8 +54,7 @@ describeMariaDb('Cancelling a run wherever it runs', () => {
   });
 
   beforeEach(async () => {
-    await createDatedTable(databases, 'orders', { old: OLD_ROWS, recent: 20 });
-    await savePolicy(onOther, 'orders', { batchSize: BATCH });
+    await seedTableAndPolicy(databases, onOther, 'orders', { old: OLD_ROWS, recent: 20 }, { batchSize: BATCH });
   });
 
   /** A long run on the executing process, once it has committed `batches` batches: its id and its batches then. */
@@ -134,8 +123,7 @@ describeMariaDb('Cancelling a run wherever it runs', () => {
   });
 
   it('ends a run still waiting for a job slot as cancelled, before it moves anything', async () => {
-    await createDatedTable(databases, 'invoices', { old: 50 });
-    await savePolicy(onOther, 'invoices', { batchSize: BATCH });
+    await seedTableAndPolicy(databases, onOther, 'invoices', { old: 50 }, { batchSize: BATCH });
     // JOB_CONCURRENCY=1 on this process: the second run waits until the first ends.
     const first = await startRun(onOther, 'orders', { job: 'archive', sleepBetweenBatchesMs: SLEEP_MS });
     const waiting = await startRun(onOther, 'invoices', { job: 'archive' });
@@ -186,8 +174,7 @@ describe('Cancelling a run on a SQLite control database', () => {
     databases = await createTestDatabases('sqlite');
     app = await startTestApp(databases);
     admin = caller(app, await app.adminToken());
-    await createDatedTable(databases, 'orders', { old: OLD_ROWS, recent: 20 });
-    await savePolicy(admin, 'orders', { batchSize: BATCH });
+    await seedTableAndPolicy(databases, admin, 'orders', { old: OLD_ROWS, recent: 20 }, { batchSize: BATCH });
   });
 
   afterAll(async () => {

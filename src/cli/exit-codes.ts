@@ -1,5 +1,6 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
+import type { JobRun } from '../runs/entities/job-run.entity';
 import { JobAlreadyRunningError, ShuttingDownError } from '../scheduler/execution/job-errors';
 
 /** Exit codes of every command; scripts and cron wrappers branch on these. */
@@ -20,6 +21,16 @@ export const EXIT = {
   /** Stopped by SIGTERM (128 + SIGTERM). */
   sigterm: 143,
 } as const;
+
+/** The exit code of a command whose run ended with this status (a run still open counts as failed). */
+export const EXIT_OF_STATUS: Record<JobRun['status'], number> = {
+  succeeded: EXIT.ok,
+  failed: EXIT.failed,
+  skipped: EXIT.skipped,
+  stopped: EXIT.stopped,
+  cancelled: EXIT.cancelled,
+  running: EXIT.failed,
+};
 
 export const EXIT_CODES_HELP = `
 Exit codes:

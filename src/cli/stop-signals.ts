@@ -1,4 +1,4 @@
-import { EXIT } from './exit-codes';
+import { EXIT, messageOf } from './exit-codes';
 
 const EXIT_CODE_OF: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm };
 
@@ -47,5 +47,29 @@ export class StopSignals {
       this.say(`${signal === 'SIGINT' ? '\n' : ''}stopping after the current batch… (${again})`);
       this.stop().catch((error: unknown) => this.say(`could not stop cleanly: ${(error as Error).message}`));
     }
+  }
+}
+
+/**
+ * Runs a command's body with StopSignals listening and sets the process's exit code to the one the
+ * body returns. A failure after a stop signal is the stop itself (reported, exit 130/143); one
+ * without a signal propagates to the command's usual error handling.
+ */
+export async function runStoppable(
+  stop: () => Promise<void>,
+  say: (line: string) => void,
+  body: (signals: StopSignals) => Promise<number>,
+): Promise<void> {
+  const signals = new StopSignals(stop, say);
+  try {
+    process.exitCode = await body(signals);
+  } catch (error) {
+    if (signals.exitCode === null) {
+      throw error;
+    }
+    say(`stopped before the run started (${messageOf(error)})`);
+    process.exitCode = signals.exitCode;
+  } finally {
+    signals.dispose();
   }
 }

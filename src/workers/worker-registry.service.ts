@@ -51,16 +51,7 @@ export class WorkerRegistry implements OnApplicationBootstrap, BeforeApplication
     const now = new Date();
     try {
       await this.workers.delete({ heartbeatAt: LessThan(new Date(now.getTime() - WORKER_FORGET_MS)) });
-      await this.workers.insert({
-        id: this.identity.id,
-        host: this.identity.host,
-        pid: this.identity.pid,
-        mode: this.identity.mode,
-        concurrency: this.config.jobs.concurrency,
-        startedAt: now,
-        heartbeatAt: now,
-        running: this.running(),
-      });
+      await this.workers.insert({ ...this.registration(now), heartbeatAt: now, running: this.running() });
       this.registered = true;
     } catch (error) {
       this.logger.warn(`Could not register this worker (${this.identity.id}): ${(error as Error).message}`);
@@ -80,6 +71,12 @@ export class WorkerRegistry implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
+  /** This worker's row as registered: who it is and since when (the heartbeat columns are the caller's). */
+  private registration(startedAt: Date) {
+    const { id, host, pid, mode } = this.identity;
+    return { id, host, pid, mode, concurrency: this.config.jobs.concurrency, startedAt };
+  }
+
   /** Writes the heartbeat now (one at a time). Never throws. */
   heartbeat(): Promise<void> {
     this.beating ??= this.beatOnce().finally(() => (this.beating = null));
@@ -92,15 +89,7 @@ export class WorkerRegistry implements OnApplicationBootstrap, BeforeApplication
       if (this.registered) {
         await this.workers.update({ id: this.identity.id }, update);
       } else {
-        await this.workers.insert({
-          id: this.identity.id,
-          host: this.identity.host,
-          pid: this.identity.pid,
-          mode: this.identity.mode,
-          concurrency: this.config.jobs.concurrency,
-          startedAt: new Date(),
-          ...update,
-        });
+        await this.workers.insert({ ...this.registration(new Date()), ...update });
         this.registered = true;
       }
     } catch (error) {

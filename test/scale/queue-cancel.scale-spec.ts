@@ -2,17 +2,16 @@ import {
   Caller,
   callerAt,
   contentEverywhere,
-  createDatedTable,
   getRun,
   rowCount,
-  savePolicy,
+  seedTableAndPolicy,
   startRun,
   waitForRunEnd,
 } from '../support/job-fixtures';
-import { QueueCluster, queueEnv } from '../support/queue-cluster';
-import { ThrowawayRedis, describeQueue, startTestRedis } from '../support/redis-test-server';
+import { queueEnv } from '../support/queue-cluster';
+import { useQueueFixture } from '../support/queue-fixture';
+import { describeQueue } from '../support/redis-test-server';
 import { TEST_ADMIN } from '../support/test-app';
-import { TestDatabases, createTestDatabases } from '../support/test-databases';
 import { waitFor } from '../support/wait-for';
 
 const OLD_ROWS = 300;
@@ -25,35 +24,29 @@ const SLEEP_MS = 1500;
  * another instance than the one that admitted it, and travels through the control database only.
  */
 describeQueue('queue mode: cancelling a run executing on a worker [mariadb, redis]', () => {
-  let databases: TestDatabases;
-  let redis: ThrowawayRedis;
-  const cluster = new QueueCluster();
   let admitting: Caller;
   let cancelling: Caller;
-
-  beforeAll(async () => {
-    databases = await createTestDatabases('mysql');
-    redis = await startTestRedis();
+  const fixture = useQueueFixture(async ({ databases, redis, cluster }) => {
     const env = queueEnv(databases, redis, { JOB_CONCURRENCY: '1', AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
     await cluster.startApis(2, env);
     await cluster.startWorkers(1, env);
     admitting = await callerAt(cluster.apis[0].url, TEST_ADMIN);
     cancelling = await callerAt(cluster.apis[1].url, TEST_ADMIN);
-  }, 240_000);
-
-  afterAll(async () => {
-    await cluster.stop();
-    await redis?.stop();
-    await databases?.drop();
   });
+  const { cluster } = fixture;
 
   beforeEach(async () => {
-    await createDatedTable(databases, 'orders', { old: OLD_ROWS, recent: 20 });
-    await savePolicy(admitting, 'orders', { batchSize: BATCH });
+    await seedTableAndPolicy(
+      fixture.databases,
+      admitting,
+      'orders',
+      { old: OLD_ROWS, recent: 20 },
+      { batchSize: BATCH },
+    );
   });
 
   it('stops within one batch when cancelled through another API instance; every row stays exactly once', async () => {
-    const before = await contentEverywhere(databases, 'orders');
+    const before = await contentEverywhere(fixture.databases, 'orders');
     const id = await startRun(admitting, 'orders', { job: 'archive', sleepBetweenBatchesMs: SLEEP_MS });
     const started = await waitFor(
       'committed batches on the worker',
@@ -75,13 +68,12 @@ describeQueue('queue mode: cancelling a run executing on a worker [mariadb, redi
     expect(ended.rowsArchived).toBe(ended.batches * BATCH);
     expect(ended.rowsArchived).toBeLessThan(OLD_ROWS);
     expect(ended.worker).toMatchObject({ pid: cluster.workers[0].pid, mode: 'queue' });
-    expect(await rowCount(databases, 'archive', 'orders')).toBe(ended.rowsArchived);
-    expect(await contentEverywhere(databases, 'orders')).toEqual(before);
+    expect(await rowCount(fixture.databases, 'archive', 'orders')).toBe(ended.rowsArchived);
+    expect(await contentEverywhere(fixture.databases, 'orders')).toEqual(before);
   }, 120_000);
 
   it('ends a run still waiting in the queue as cancelled when a worker takes it, before it moves anything', async () => {
-    await createDatedTable(databases, 'invoices', { old: 50 });
-    await savePolicy(admitting, 'invoices', { batchSize: BATCH });
+    await seedTableAndPolicy(fixture.databases, admitting, 'invoices', { old: 50 }, { batchSize: BATCH });
     // JOB_CONCURRENCY=1 on the only worker: the second job waits in the queue until the first ends.
     const first = await startRun(admitting, 'orders', { job: 'archive', sleepBetweenBatchesMs: SLEEP_MS });
     await waitFor('the first run to move rows', async () => (await getRun(cancelling, first)).batches >= 1, 60_000);
@@ -95,6 +87,6 @@ describeQueue('queue mode: cancelling a run executing on a worker [mariadb, redi
     const ended = await waitForRunEnd(cancelling, waiting, 60_000);
     expect(ended).toMatchObject({ status: 'cancelled', rowsArchived: 0, batches: 0 });
     expect(ended.error).toMatch(/^cancelled by admin before it started; nothing was moved/);
-    expect(await rowCount(databases, 'archive', 'invoices')).toBe(0);
+    expect(await rowCount(fixture.databases, 'archive', 'invoices')).toBe(0);
   }, 120_000);
 });

@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { Checksum, checksumOf, oldRowsOf, seedOrders, sumOf } from '../faults/support/fault-fixtures';
-import { QueueCluster, queueEnv } from '../support/queue-cluster';
-import { ThrowawayRedis, describeQueue, startTestRedis } from '../support/redis-test-server';
-import { TestDatabases, createTestDatabases } from '../support/test-databases';
+import { Checksum, checksumOf, oldRowsOf, seedTables, sumOf } from '../faults/support/fault-fixtures';
+import { queueEnv } from '../support/queue-cluster';
+import { useQueueFixture } from '../support/queue-fixture';
+import { describeQueue } from '../support/redis-test-server';
 import { waitFor } from '../support/wait-for';
 
 const TABLES = Array.from({ length: 6 }, (_, i) => `orders_${i + 1}`);
@@ -18,18 +18,9 @@ interface RunRow {
 }
 
 describeQueue('queue mode: Redis restarted mid-run [mariadb, redis]', () => {
-  let databases: TestDatabases;
-  let redis: ThrowawayRedis;
-  const cluster = new QueueCluster();
-  const before = new Map<string, Checksum>();
-
-  beforeAll(async () => {
-    databases = await createTestDatabases('mysql');
-    redis = await startTestRedis();
-    for (const table of TABLES) {
-      await seedOrders(databases, ROWS, table);
-      before.set(table, await checksumOf(databases.source, table));
-    }
+  let before: Map<string, Checksum>;
+  const fixture = useQueueFixture(async ({ databases, redis, cluster }) => {
+    before = await seedTables(databases, TABLES, ROWS);
     const env = queueEnv(databases, redis, {
       JOB_LEASE_TTL_SECONDS: '6',
       QUEUE_STALLED_SECONDS: '4',
@@ -40,13 +31,8 @@ describeQueue('queue mode: Redis restarted mid-run [mariadb, redis]', () => {
     for (const table of TABLES) {
       await cluster.savePolicy(table);
     }
-  }, 240_000);
-
-  afterAll(async () => {
-    await cluster.stop();
-    await redis?.stop();
-    await databases?.drop();
   });
+  const { cluster } = fixture;
 
   it('loses no job and runs none twice; /ready shows the queue down while Redis is down', async () => {
     const { url, auth } = await cluster.api();
@@ -63,7 +49,7 @@ describeQueue('queue mode: Redis restarted mid-run [mariadb, redis]', () => {
     await waitFor(
       'runs to be moving rows',
       async () => {
-        const rows = await databases.control<{ n: number }>(
+        const rows = await fixture.databases.control<{ n: number }>(
           "SELECT COUNT(*) AS n FROM job_runs WHERE status = 'running' AND rows_archived > 0",
         );
         return Number(rows[0].n) >= 2;
@@ -73,7 +59,7 @@ describeQueue('queue mode: Redis restarted mid-run [mariadb, redis]', () => {
     );
 
     let readyWhileDown: { status: number; queue: unknown } | null = null;
-    await redis.restart({
+    await fixture.redis.restart({
       downMs: REDIS_DOWN_MS,
       whileDown: async () => {
         const ready = await request(url).get('/ready');
@@ -86,7 +72,7 @@ describeQueue('queue mode: Redis restarted mid-run [mariadb, redis]', () => {
     const runs = await waitFor(
       'every run to end',
       async () => {
-        const rows = await databases.control<RunRow>(
+        const rows = await fixture.databases.control<RunRow>(
           'SELECT id, table_name, status, rows_archived FROM job_runs ORDER BY id',
         );
         return rows.every((row) => row.status !== 'running') && rows;
@@ -100,8 +86,8 @@ describeQueue('queue mode: Redis restarted mid-run [mariadb, redis]', () => {
       expect(run.status).toBe('succeeded');
       expect(Number(run.rows_archived)).toBe(oldRowsOf(ROWS));
       const now = sumOf(
-        await checksumOf(databases.source, run.table_name),
-        await checksumOf(databases.archive, run.table_name),
+        await checksumOf(fixture.databases.source, run.table_name),
+        await checksumOf(fixture.databases.archive, run.table_name),
       );
       expect(now).toEqual(before.get(run.table_name));
     }

@@ -1,7 +1,7 @@
-import { Checksum, checksumOf, oldRowsOf, seedOrders, sumOf } from '../faults/support/fault-fixtures';
-import { QueueCluster, queueEnv } from '../support/queue-cluster';
-import { ThrowawayRedis, describeQueue, startTestRedis } from '../support/redis-test-server';
-import { TestDatabases, createTestDatabases } from '../support/test-databases';
+import { Checksum, checksumOf, oldRowsOf, seedTables, sumOf } from '../faults/support/fault-fixtures';
+import { queueEnv } from '../support/queue-cluster';
+import { useQueueFixture } from '../support/queue-fixture';
+import { describeQueue } from '../support/redis-test-server';
 import { waitFor } from '../support/wait-for';
 
 const TABLES = Array.from({ length: 20 }, (_, i) => `orders_${String(i + 1).padStart(2, '0')}`);
@@ -25,29 +25,15 @@ interface RunRow {
 }
 
 describeQueue('queue mode: two API instances, three workers, twenty policies on one tick [mariadb, redis]', () => {
-  let databases: TestDatabases;
-  let redis: ThrowawayRedis;
-  const cluster = new QueueCluster();
-  const before = new Map<string, Checksum>();
-
-  beforeAll(async () => {
-    databases = await createTestDatabases('mysql');
-    redis = await startTestRedis();
-    for (const table of TABLES) {
-      await seedOrders(databases, ROWS, table);
-      before.set(table, await checksumOf(databases.source, table));
-    }
+  let before: Map<string, Checksum>;
+  const fixture = useQueueFixture(async ({ databases }) => {
+    before = await seedTables(databases, TABLES, ROWS);
   }, 180_000);
-
-  afterAll(async () => {
-    await cluster.stop();
-    await redis?.stop();
-    await databases?.drop();
-  });
+  const { cluster } = fixture;
 
   it('enqueues the tick once, archives every policy exactly once, and spreads the runs over the workers', async () => {
     const tick = new Date(Date.now() + TICK_IN_SECONDS * 1000);
-    const env = queueEnv(databases, redis, {
+    const env = queueEnv(fixture.databases, fixture.redis, {
       SCHEDULER_ENABLED: 'true',
       ARCHIVAL_JOB_CRON: dailyAt(tick),
       PURGE_JOB_CRON: '0 0 1 1 *',
@@ -64,7 +50,7 @@ describeQueue('queue mode: two API instances, three workers, twenty policies on 
     const runs = await waitFor(
       'the tick to have run every policy',
       async () => {
-        const rows = await databases.control<RunRow>(
+        const rows = await fixture.databases.control<RunRow>(
           "SELECT id, table_name, status, rows_archived FROM job_runs WHERE `trigger` = 'schedule'",
         );
         return rows.length >= TABLES.length && rows.every((row) => row.status !== 'running') && rows;
@@ -80,9 +66,12 @@ describeQueue('queue mode: two API instances, three workers, twenty policies on 
       expect(run).toMatchObject({ status: 'succeeded' });
       expect(Number(run.rows_archived)).toBe(oldRowsOf(ROWS));
       // Nothing lost, nothing doubled: source and archive together hold exactly the rows of before.
-      const now = sumOf(await checksumOf(databases.source, table), await checksumOf(databases.archive, table));
+      const now = sumOf(
+        await checksumOf(fixture.databases.source, table),
+        await checksumOf(fixture.databases.archive, table),
+      );
       expect(now).toEqual(before.get(table));
-      const [{ n: left }] = await databases.source<{ n: number }>(
+      const [{ n: left }] = await fixture.databases.source<{ n: number }>(
         `SELECT COUNT(*) AS n FROM ${table} WHERE created_at < UTC_TIMESTAMP(6) - INTERVAL 30 DAY`,
       );
       expect(Number(left)).toBe(0);

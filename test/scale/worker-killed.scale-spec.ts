@@ -1,8 +1,7 @@
 import request from 'supertest';
-import { checksumOf, everywhere, keysInBoth, seedOrders } from '../faults/support/fault-fixtures';
-import { QueueCluster, queueEnv } from '../support/queue-cluster';
-import { ThrowawayRedis, describeQueue, startTestRedis } from '../support/redis-test-server';
-import { TestDatabases, createTestDatabases } from '../support/test-databases';
+import { checksumOf, everywhere, keysInBoth } from '../faults/support/fault-fixtures';
+import { QueueFixture, useOrdersCluster, waitForRunEnded } from '../support/queue-fixture';
+import { describeQueue } from '../support/redis-test-server';
 import { waitFor } from '../support/wait-for';
 
 const ROWS = 20_000;
@@ -19,34 +18,22 @@ function pidOfOwner(owner: string): number {
   return Number(owner.split(':').at(-2));
 }
 
-describeQueue('queue mode: a worker killed mid-job [mariadb, redis]', () => {
-  let databases: TestDatabases;
-  let redis: ThrowawayRedis;
-  const cluster = new QueueCluster();
-
-  beforeAll(async () => {
-    databases = await createTestDatabases('mysql');
-    redis = await startTestRedis();
-    await seedOrders(databases, ROWS);
-    // Short lease and lock, so that a dead worker's job is taken over within seconds.
-    const env = queueEnv(databases, redis, {
-      JOB_LEASE_TTL_SECONDS: '6',
-      QUEUE_STALLED_SECONDS: '4',
-      JOB_CONCURRENCY: '1',
-    });
-    await cluster.startApis(1, env);
-    await cluster.startWorkers(2, env);
-    await cluster.savePolicy('orders');
-  }, 240_000);
-
-  afterAll(async () => {
-    await cluster.stop();
-    await redis?.stop();
-    await databases?.drop();
+/** One API and two workers, one job at a time each; short lease and lock, so that a dead worker's job is taken over within seconds. */
+function twoWorkersOnOrders(env: Record<string, string>): QueueFixture {
+  return useOrdersCluster({
+    rows: ROWS,
+    apis: 1,
+    workers: 2,
+    env: { JOB_LEASE_TTL_SECONDS: '6', QUEUE_STALLED_SECONDS: '4', JOB_CONCURRENCY: '1', ...env },
   });
+}
+
+describeQueue('queue mode: a worker killed mid-job [mariadb, redis]', () => {
+  const fixture = twoWorkersOnOrders({});
+  const { cluster } = fixture;
 
   it('is taken over by another worker once its lock and lease lapse; the run completes, every row exactly once', async () => {
-    const before = await checksumOf(databases.source);
+    const before = await checksumOf(fixture.databases.source);
     const { url, auth } = await cluster.api();
     const started = await request(url)
       .post('/api/v1/policies/orders/run')
@@ -59,10 +46,10 @@ describeQueue('queue mode: a worker killed mid-job [mariadb, redis]', () => {
     const owner = await waitFor(
       'the run to have moved rows',
       async () => {
-        const [lease] = await databases.control<{ owner: string; run_id: number }>(
+        const [lease] = await fixture.databases.control<{ owner: string; run_id: number }>(
           "SELECT owner, run_id FROM job_leases WHERE name = 'archive:orders'",
         );
-        const [run] = await databases.control<{ rows_archived: string }>(
+        const [run] = await fixture.databases.control<{ rows_archived: string }>(
           'SELECT rows_archived FROM job_runs WHERE id = ?',
           [runId],
         );
@@ -76,20 +63,12 @@ describeQueue('queue mode: a worker killed mid-job [mariadb, redis]', () => {
     expect(victim).toBeDefined();
     const killed = await victim!.kill();
     expect(killed.signal).toBe('SIGKILL');
-    const [{ rows_archived: movedByVictim }] = await databases.control<{ rows_archived: string }>(
+    const [{ rows_archived: movedByVictim }] = await fixture.databases.control<{ rows_archived: string }>(
       'SELECT rows_archived FROM job_runs WHERE id = ?',
       [runId],
     );
 
-    const run = await waitFor(
-      'the run to end on the other worker',
-      async () => {
-        const body = (await request(url).get(`/api/v1/runs/${runId}`).set('Authorization', auth)).body as RunBody;
-        return body.status !== 'running' && body;
-      },
-      120_000,
-      250,
-    );
+    const run = await waitForRunEnded<RunBody>(cluster, runId, 'the run to end on the other worker', 120_000);
     expect(run).toMatchObject({ status: 'succeeded', error: null });
     expect(survivor!.stdout()).toContain(`Queue job run-${runId} stalled`);
     expect(survivor!.stdout()).toContain(`Run ${runId} (archive orders, api) succeeded`);
@@ -98,9 +77,9 @@ describeQueue('queue mode: a worker killed mid-job [mariadb, redis]', () => {
     );
 
     // Every row exactly once: source and archive together hold the rows of before, none in both.
-    expect(await everywhere(databases)).toEqual(before);
-    expect(await keysInBoth(databases)).toBe(0);
-    const [{ n: left }] = await databases.source<{ n: number }>(
+    expect(await everywhere(fixture.databases)).toEqual(before);
+    expect(await keysInBoth(fixture.databases)).toBe(0);
+    const [{ n: left }] = await fixture.databases.source<{ n: number }>(
       'SELECT COUNT(*) AS n FROM orders WHERE created_at < UTC_TIMESTAMP(6) - INTERVAL 30 DAY',
     );
     expect(Number(left)).toBe(0);
@@ -108,33 +87,11 @@ describeQueue('queue mode: a worker killed mid-job [mariadb, redis]', () => {
 });
 
 describeQueue('queue mode: a job whose worker keeps dying, with QUEUE_JOB_ATTEMPTS=1 [mariadb, redis]', () => {
-  let databases: TestDatabases;
-  let redis: ThrowawayRedis;
-  const cluster = new QueueCluster();
-
-  beforeAll(async () => {
-    databases = await createTestDatabases('mysql');
-    redis = await startTestRedis();
-    await seedOrders(databases, ROWS);
-    const env = queueEnv(databases, redis, {
-      JOB_LEASE_TTL_SECONDS: '6',
-      QUEUE_STALLED_SECONDS: '4',
-      QUEUE_JOB_ATTEMPTS: '1',
-      JOB_CONCURRENCY: '1',
-    });
-    await cluster.startApis(1, env);
-    await cluster.startWorkers(2, env);
-    await cluster.savePolicy('orders');
-  }, 240_000);
-
-  afterAll(async () => {
-    await cluster.stop();
-    await redis?.stop();
-    await databases?.drop();
-  });
+  const fixture = twoWorkersOnOrders({ QUEUE_JOB_ATTEMPTS: '1' });
+  const { cluster } = fixture;
 
   it('lands in the failed set with its error, and its run is recorded failed; no row lost', async () => {
-    const before = await checksumOf(databases.source);
+    const before = await checksumOf(fixture.databases.source);
     const { url, auth } = await cluster.api();
     const started = await request(url)
       .post('/api/v1/policies/orders/run')
@@ -144,7 +101,7 @@ describeQueue('queue mode: a job whose worker keeps dying, with QUEUE_JOB_ATTEMP
     const owner = await waitFor(
       'the run to have moved rows',
       async () => {
-        const [lease] = await databases.control<{ owner: string; run_id: number }>(
+        const [lease] = await fixture.databases.control<{ owner: string; run_id: number }>(
           "SELECT owner, run_id FROM job_leases WHERE name = 'archive:orders'",
         );
         return lease?.run_id === runId && lease.owner;
@@ -154,20 +111,12 @@ describeQueue('queue mode: a job whose worker keeps dying, with QUEUE_JOB_ATTEMP
     );
     await cluster.workers.find((worker) => worker.pid === pidOfOwner(owner))!.kill();
 
-    const run = await waitFor(
-      'the run to be closed',
-      async () => {
-        const body = (await request(url).get(`/api/v1/runs/${runId}`).set('Authorization', auth)).body as RunBody;
-        return body.status !== 'running' && body;
-      },
-      120_000,
-      250,
-    );
+    const run = await waitForRunEnded<RunBody>(cluster, runId, 'the run to be closed', 120_000);
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/the queue gave up on it after \d+ attempt\(s\): job stalled more than allowable limit/);
     const metrics = await request(url).get('/metrics').set('Authorization', auth);
     expect(metrics.text).toMatch(/^das_queue_jobs\{state="failed"\} 1$/m);
     // What the dead attempt moved stays moved, once; the rest is still in the source for the next run.
-    expect(await everywhere(databases)).toEqual(before);
+    expect(await everywhere(fixture.databases)).toEqual(before);
   }, 300_000);
 });

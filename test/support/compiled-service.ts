@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { prepareTypeScriptBuild } from '../../tools/typescript-build';
 import { AppProcess, startAppProcess } from './app-process';
+import { TEST_ADMIN, TEST_JWT_SECRET } from './test-app';
+import { TestDatabases } from './test-databases';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -33,5 +35,23 @@ export async function compileService(): Promise<CompiledService> {
     cliEntry: join(build.outDir, 'src', 'cli.js'),
     env: build.env,
     remove: () => rmSync(workDir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The environment of a compiled service process on `databases`: the test admin and JWT secret, no
+ * scheduler, a login limit no test reaches, warnings only in its log; `extra` added.
+ */
+export function serviceEnv(databases: TestDatabases, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...databases.env,
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_JWT_SECRET,
+    ADMIN_USERNAME: TEST_ADMIN.username,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    SCHEDULER_ENABLED: 'false',
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+    LOG_LEVEL: 'warn',
+    ...extra,
   };
 }

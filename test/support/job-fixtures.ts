@@ -97,6 +97,18 @@ export async function savePolicy(as: Caller, tableName: string, extra: Record<st
   }
 }
 
+/** A dated table (see createDatedTable) and its policy saved through the API (see savePolicy), with `policy` added. */
+export async function seedTableAndPolicy(
+  databases: TestDatabases,
+  as: Caller,
+  tableName: string,
+  rows: DatedTable,
+  policy: Record<string, unknown> = {},
+): Promise<void> {
+  await createDatedTable(databases, tableName, rows);
+  await savePolicy(as, tableName, policy);
+}
+
 /** A run as GET /runs answers it. */
 export type RunBody = RunDto;
 

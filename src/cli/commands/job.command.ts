@@ -4,18 +4,18 @@ import { RunWindow } from '../../archive/engine/run-window';
 import { Policy } from '../../policy/entities/policy.entity';
 import { PolicyPreviewService } from '../../policy/policy-preview.service';
 import { PolicyService } from '../../policy/policy.service';
-import { JobKind, JobRun } from '../../runs/entities/job-run.entity';
+import { JobKind } from '../../runs/entities/job-run.entity';
 import { RUN_OPTION_RANGES } from '../../runs/run-option-ranges';
 import { policyLabelOf } from '../../scheduler/job-request';
 import { JobRunner } from '../../scheduler/job-runner.service';
 import { CONNECTION_NAME_PATTERN, CONNECTION_NAME_RULE } from '../../connections/connection-names';
 import { IntegerRange } from '../../common/integer-fields';
 import { CliServices } from '../cli-services';
-import { CliUsageError, EXIT, messageOf } from '../exit-codes';
+import { CliUsageError, EXIT_OF_STATUS, messageOf } from '../exit-codes';
 import { printLine, printProblem } from '../output';
 import { ProgressReporter } from '../progress-reporter';
 import { describeOutcome, describePlan } from '../run-report';
-import { StopSignals } from '../stop-signals';
+import { runStoppable, StopSignals } from '../stop-signals';
 
 export interface JobCommandOptions {
   connection?: string;
@@ -29,15 +29,6 @@ export interface JobCommandOptions {
   maxThreadsRunning?: number;
   runWindow?: string;
 }
-
-const EXIT_OF_STATUS: Record<JobRun['status'], number> = {
-  succeeded: EXIT.ok,
-  failed: EXIT.failed,
-  skipped: EXIT.skipped,
-  stopped: EXIT.stopped,
-  cancelled: EXIT.cancelled,
-  running: EXIT.failed,
-};
 
 /**
  * Base of the commands that change data (archive:run, purge:run): the same options, the same
@@ -54,18 +45,11 @@ export abstract class JobCommand extends CommandRunner {
   }
 
   async run([tableName]: string[], options: JobCommandOptions): Promise<void> {
-    const signals = new StopSignals(() => this.services.close(), printProblem);
-    try {
-      process.exitCode = await this.runJob(tableName, options, signals);
-    } catch (error) {
-      if (signals.exitCode === null) {
-        throw error;
-      }
-      printProblem(`stopped before the run started (${messageOf(error)})`);
-      process.exitCode = signals.exitCode;
-    } finally {
-      signals.dispose();
-    }
+    await runStoppable(
+      () => this.services.close(),
+      printProblem,
+      (signals) => this.runJob(tableName, options, signals),
+    );
   }
 
   private async runJob(tableName: string, options: JobCommandOptions, signals: StopSignals): Promise<number> {

@@ -1,28 +1,18 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { AppConfig } from '../../config/app-config';
-import { JobRun } from '../../runs/entities/job-run.entity';
 import { RunRecorder } from '../../runs/run-recorder';
 import { RunNotFoundError } from '../../scheduler/execution/job-errors';
 import { RunExecution } from '../../scheduler/execution/run-execution.service';
 import { parseJobRequest } from '../../scheduler/job-request';
 import { CliServices } from '../cli-services';
-import { CliUsageError, EXIT, messageOf } from '../exit-codes';
+import { CliUsageError, EXIT_OF_STATUS } from '../exit-codes';
 import { printLine, printProblem } from '../output';
-import { StopSignals } from '../stop-signals';
+import { runStoppable, StopSignals } from '../stop-signals';
 
 export interface RunExecuteOptions {
   runId: number;
   workerId?: string;
 }
-
-const EXIT_OF_STATUS: Record<JobRun['status'], number> = {
-  succeeded: EXIT.ok,
-  failed: EXIT.failed,
-  skipped: EXIT.skipped,
-  stopped: EXIT.stopped,
-  cancelled: EXIT.cancelled,
-  running: EXIT.failed,
-};
 
 /** Bytes the out-of-memory test hook allocates per step. */
 const TEST_ALLOCATION_STEP = 8 * 1024 * 1024;
@@ -51,34 +41,31 @@ export class RunExecuteCommand extends CommandRunner {
     if (options.runId === undefined) {
       throw new CliUsageError('--run-id is required');
     }
-    const signals = new StopSignals(() => this.services.close(), printProblem);
-    try {
-      const recorder = await this.services.get(RunRecorder);
-      const request = parseJobRequest(await recorder.requestOf(options.runId));
-      if (!request) {
-        if (!(await recorder.get(options.runId))) {
-          throw new RunNotFoundError(options.runId);
-        }
-        throw new CliUsageError(`run ${options.runId} has no request this version can execute`);
+    await runStoppable(
+      () => this.services.close(),
+      printProblem,
+      (signals) => this.execute(options, signals),
+    );
+  }
+
+  private async execute(options: RunExecuteOptions, signals: StopSignals): Promise<number> {
+    const recorder = await this.services.get(RunRecorder);
+    const request = parseJobRequest(await recorder.requestOf(options.runId));
+    if (!request) {
+      if (!(await recorder.get(options.runId))) {
+        throw new RunNotFoundError(options.runId);
       }
-      const execution = await this.services.get(RunExecution);
-      const placement = { mode: 'process' as const, workerId: options.workerId };
-      const { finished } = await execution.begin({ runId: options.runId, request }, placement);
-      if (this.config.jobs.testOutOfMemoryTable === request.tableName) {
-        allocateUntilOutOfMemory();
-      }
-      const run = await finished;
-      printLine(`run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}`);
-      process.exitCode = signals.exitCode ?? EXIT_OF_STATUS[run.status];
-    } catch (error) {
-      if (signals.exitCode === null) {
-        throw error;
-      }
-      printProblem(`stopped before the run started (${messageOf(error)})`);
-      process.exitCode = signals.exitCode;
-    } finally {
-      signals.dispose();
+      throw new CliUsageError(`run ${options.runId} has no request this version can execute`);
     }
+    const execution = await this.services.get(RunExecution);
+    const placement = { mode: 'process' as const, workerId: options.workerId };
+    const { finished } = await execution.begin({ runId: options.runId, request }, placement);
+    if (this.config.jobs.testOutOfMemoryTable === request.tableName) {
+      allocateUntilOutOfMemory();
+    }
+    const run = await finished;
+    printLine(`run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}`);
+    return signals.exitCode ?? EXIT_OF_STATUS[run.status];
   }
 
   @Option({ flags: '--run-id <id>', description: 'the admitted run to execute', required: true })

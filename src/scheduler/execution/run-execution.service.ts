@@ -352,42 +352,30 @@ export class RunExecution implements BeforeApplicationShutdown {
     stops: Pick<InFlightRun, 'controller' | 'terminate'>,
     observers: Pick<EngineRunOptions, 'onBatch' | 'onPause'>,
   ): Promise<EngineRunResult> {
-    return this.databases.withClients(policy.sourceConnection, policy.archiveConnection, (source, archive) =>
-      this.runEngineOn(source, archive, policy, run, request, stops, observers),
-    );
-  }
-
-  private runEngineOn(
-    source: SqlClient,
-    archive: SqlClient,
-    policy: Policy,
-    run: JobRun,
-    request: JobRequest,
-    stops: Pick<InFlightRun, 'controller' | 'terminate'>,
-    observers: Pick<EngineRunOptions, 'onBatch' | 'onPause'>,
-  ): Promise<EngineRunResult> {
-    const options: EngineRunOptions = {
-      policy,
-      source,
-      archive,
-      runId: run.id,
-      batchSize: request.options?.batchSize ?? this.policies.batchSizeOf(policy),
-      dryRun: Boolean(request.dryRun),
-      sleepBetweenBatchesMs: request.options?.sleepBetweenBatchesMs,
-      maxRuntimeMs: request.options?.maxRuntimeMs,
-      targetBatchMs: (request.options?.targetBatchMs ?? this.batchTargetMs) || undefined,
-      lanes: request.options?.lanes ?? this.lanes,
-      signal: stops.controller.signal,
-      terminate: stops.terminate.signal,
-      throttle: this.throttleFor(policy, request, request.job === 'archive' ? source : archive),
-      ...observers,
-    };
-    switch (request.job) {
-      case 'archive':
-        return this.archival.run(options);
-      case 'purge':
-        return this.purge.run(options);
-    }
+    return this.databases.withClients(policy.sourceConnection, policy.archiveConnection, (source, archive) => {
+      const options: EngineRunOptions = {
+        policy,
+        source,
+        archive,
+        runId: run.id,
+        batchSize: request.options?.batchSize ?? this.policies.batchSizeOf(policy),
+        dryRun: Boolean(request.dryRun),
+        sleepBetweenBatchesMs: request.options?.sleepBetweenBatchesMs,
+        maxRuntimeMs: request.options?.maxRuntimeMs,
+        targetBatchMs: (request.options?.targetBatchMs ?? this.batchTargetMs) || undefined,
+        lanes: request.options?.lanes ?? this.lanes,
+        signal: stops.controller.signal,
+        terminate: stops.terminate.signal,
+        throttle: this.throttleFor(policy, request, request.job === 'archive' ? source : archive),
+        ...observers,
+      };
+      switch (request.job) {
+        case 'archive':
+          return this.archival.run(options);
+        case 'purge':
+          return this.purge.run(options);
+      }
+    });
   }
 
   /**

@@ -29,6 +29,20 @@ export function oldRowsOf(rows: number): number {
   return rows - Math.floor(rows / 5);
 }
 
+/** Seeds `rows` rows into each of `tables` (see seedOrders); each table's checksum before any job. */
+export async function seedTables(
+  databases: TestDatabases,
+  tables: string[],
+  rows: number,
+): Promise<Map<string, Checksum>> {
+  const before = new Map<string, Checksum>();
+  for (const table of tables) {
+    await seedOrders(databases, rows, table);
+    before.set(table, await checksumOf(databases.source, table));
+  }
+  return before;
+}
+
 /**
  * An order-independent checksum of a table's rows (count and two exact sums of 60-bit slices of
  * each row's MD5): a lost, duplicated or changed row changes it, whatever the order.
