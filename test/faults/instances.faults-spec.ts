@@ -3,7 +3,7 @@ import { AppProcess, startAppProcess } from '../support/app-process';
 import { TEST_ADMIN, TEST_JWT_SECRET } from '../support/test-app';
 import { TestDatabases, createTestDatabases, describeMariaDb } from '../support/test-databases';
 import { waitFor } from '../support/wait-for';
-import { oldRowsOf, seedOrders } from './support/fault-fixtures';
+import { dailyAt, oldRowsOf, seedOrders } from './support/fault-fixtures';
 
 const TABLES = Array.from({ length: 10 }, (_, i) => `orders_${i + 1}`);
 const ROWS = 3000;
@@ -13,11 +13,6 @@ const ROWS = 3000;
  * other service tests give a boot up to 90 s).
  */
 const TICK_IN_SECONDS = 90;
-
-/** A cron expression (with seconds) that fires once a day, at `at` (UTC). */
-function dailyAt(at: Date): string {
-  return `${at.getUTCSeconds()} ${at.getUTCMinutes()} ${at.getUTCHours()} * * *`;
-}
 
 interface RunRow {
   id: number;

@@ -1,4 +1,4 @@
-import { Checksum, checksumOf, oldRowsOf, seedTables, sumOf } from '../faults/support/fault-fixtures';
+import { Checksum, checksumOf, dailyAt, oldRowsOf, seedTables, sumOf } from '../faults/support/fault-fixtures';
 import { queueEnv } from '../support/queue-cluster';
 import { useQueueFixture } from '../support/queue-fixture';
 import { describeQueue } from '../support/redis-test-server';
@@ -11,11 +11,6 @@ const ROWS = 3000;
  * twenty policies saved by then. A bound, not a measure (ts-node boots on a loaded 2-core machine).
  */
 const TICK_IN_SECONDS = 180;
-
-/** A cron expression (with seconds) that fires once a day, at `at` (UTC). */
-function dailyAt(at: Date): string {
-  return `${at.getUTCSeconds()} ${at.getUTCMinutes()} ${at.getUTCHours()} * * *`;
-}
 
 interface RunRow {
   id: number;

@@ -24,6 +24,11 @@ export async function seedOrders(databases: TestDatabases, rows: number, table =
   }
 }
 
+/** A cron expression (with seconds) that fires once a day, at `at` (UTC): one scheduled tick. */
+export function dailyAt(at: Date): string {
+  return `${at.getUTCSeconds()} ${at.getUTCMinutes()} ${at.getUTCHours()} * * *`;
+}
+
 /** Rows `seedOrders` makes old enough to archive with archiveAfterDays 30. */
 export function oldRowsOf(rows: number): number {
   return rows - Math.floor(rows / 5);
