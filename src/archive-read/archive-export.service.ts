@@ -111,9 +111,9 @@ export class ArchiveExportService {
         if (rows.length < this.batchAfter(written - rows.length) || written >= this.maxRows || sink.gone) {
           break;
         }
-        rows = await this.nextBatch(archive, prepared, rows, written);
+        rows = await this.rowsAfter(archive, prepared, rows, this.batchAfter(written));
       }
-      const truncated = written >= this.maxRows && (await this.moreAfter(archive, prepared, rows));
+      const truncated = written >= this.maxRows && (await this.rowsAfter(archive, prepared, rows, 1)).length > 0;
       return { rows: written, truncated, complete: !sink.gone };
     } catch (error) {
       // Headers are out: the client must see a broken transfer rather than a file that looks whole.
@@ -128,27 +128,20 @@ export class ArchiveExportService {
     return Math.min(EXPORT_BATCH_ROWS, this.maxRows - written);
   }
 
-  private nextBatch(
+  /**
+   * Up to `limit` rows following the last of `previous` in key order, on a session of its own; none
+   * when `previous` is empty (nothing was there to follow).
+   */
+  private async rowsAfter(
     archive: SqlClient,
     prepared: PreparedSelection,
     previous: readonly unknown[][],
-    written: number,
+    limit: number,
   ): Promise<unknown[][]> {
-    const after = keyOf(prepared, previous[previous.length - 1]);
-    return archive.withSession((session) => selectRows(session, archive, prepared, after, this.batchAfter(written)));
-  }
-
-  /** Whether a row beyond the last one written matches too (the export stopped at its limit). */
-  private async moreAfter(
-    archive: SqlClient,
-    prepared: PreparedSelection,
-    last: readonly unknown[][],
-  ): Promise<boolean> {
-    if (last.length === 0) {
-      return false;
+    if (previous.length === 0) {
+      return [];
     }
-    const after = keyOf(prepared, last[last.length - 1]);
-    const next = await archive.withSession((session) => selectRows(session, archive, prepared, after, 1));
-    return next.length > 0;
+    const after = keyOf(prepared, previous[previous.length - 1]);
+    return archive.withSession((session) => selectRows(session, archive, prepared, after, limit));
   }
 }
