@@ -230,6 +230,31 @@ describeEachEngine('admin dashboard', (engine) => {
     },
   );
 
+  it("keeps each policy's last successes to its own source connection", async () => {
+    // A later success of a table of the same name on another source connection (no policy here).
+    const trigger = engine === 'mysql' ? '`trigger`' : '"trigger"';
+    await databases.control(
+      `INSERT INTO job_runs (job, table_name, source_connection, archive_connection, status, ${trigger}, started_at, ` +
+        'finished_at, rows_archived, rows_purged, batches, dry_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        'archive',
+        'orders',
+        'shop_b',
+        'archive',
+        'succeeded',
+        'schedule',
+        controlTime(0, 1000),
+        controlTime(0, 2000),
+        3,
+        0,
+        1,
+        0,
+      ],
+    );
+    const archive = await getRun(admin, runIds.archive);
+    expect(ordersOf(await dashboard())).toMatchObject({ lastSuccessAt: archive.finishedAt, lastRun: { job: 'purge' } });
+  });
+
   it('is for admins only', async () => {
     expect((await reader.get('/api/v1/dashboard')).status).toBe(403);
     expect((await app.http().get('/api/v1/dashboard')).status).toBe(401);

@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { CONTROL_DB } from '../database/database.constants';
 import { DasMetrics } from '../metrics/das-metrics';
+import { LastSuccesses } from '../metrics/last-successes';
 import { tableLabels } from '../metrics/metric-labels';
-import { Policy } from '../policy/entities/policy.entity';
 import { PolicyService } from '../policy/policy.service';
 import { JobKind, JobRun } from '../runs/entities/job-run.entity';
 import { DEFAULT_DASHBOARD_DAYS } from './dto/dashboard-query.dto';
@@ -35,17 +35,18 @@ export class DashboardService {
     @InjectRepository(JobRun, CONTROL_DB) private readonly runs: Repository<JobRun>,
     private readonly policies: PolicyService,
     private readonly metrics: DasMetrics,
+    private readonly lastSuccesses: LastSuccesses,
   ) {}
 
   async dashboard(days: number = DEFAULT_DASHBOARD_DAYS, now: Date = new Date()): Promise<DashboardDto> {
     const policies = (await this.policies.list()).sort(
       (a, b) => a.tableName.localeCompare(b.tableName) || a.sourceConnection.localeCompare(b.sourceConnection),
     );
-    const [lastRuns, lastArchives, lastPurges] = await Promise.all([
-      this.latestRuns(policies),
-      this.latestRuns(policies, 'archive'),
-      this.latestRuns(policies, 'purge'),
-    ]);
+    const tables = [...new Set(policies.map((policy) => policy.tableName))];
+    const [lastRuns, successes] = await Promise.all([this.latestRuns(tables), this.lastSuccesses.latest(tables)]);
+    const successByJob = new Map(successes.map((run) => [`${run.job}\u0000${policyKey(run)}`, run]));
+    const lastSuccess = (job: JobKind, key: string) =>
+      successByJob.get(`${job}\u0000${key}`)?.finishedAt?.toISOString() ?? null;
     return {
       policies: policies.map((policy): DashboardPolicyDto => {
         const key = policyKey(policy);
@@ -57,8 +58,8 @@ export class DashboardService {
           archiveConnection: policy.archiveConnection,
           enabled: Boolean(policy.enabled),
           lastRun: lastRun ? runSummary(lastRun) : null,
-          lastSuccessAt: lastArchives.get(key)?.finishedAt?.toISOString() ?? null,
-          lastPurgeSuccessAt: lastPurges.get(key)?.finishedAt?.toISOString() ?? null,
+          lastSuccessAt: lastSuccess('archive', key),
+          lastPurgeSuccessAt: lastSuccess('purge', key),
           backlog: backlog && { ...backlog, sampledAt: backlog.sampledAt.toISOString() },
         };
       }),
@@ -67,27 +68,19 @@ export class DashboardService {
   }
 
   /**
-   * The latest run of each policy: of any kind, or with `successOf` the latest successful one of
-   * that job that was not a dry run. Runs of one policy and job never overlap (their lease), so the
-   * highest id is also the one that ended last.
+   * The latest run, of any job, of each policy on `tables`: the highest id, the one started last.
    */
-  private async latestRuns(policies: readonly Policy[], successOf?: JobKind): Promise<Map<string, JobRun>> {
-    const tables = [...new Set(policies.map((policy) => policy.tableName))];
+  private async latestRuns(tables: readonly string[]): Promise<Map<string, JobRun>> {
     if (tables.length === 0) {
       return new Map();
     }
-    let query = this.runs
+    const rows = await this.runs
       .createQueryBuilder('run')
       .select('MAX(run.id)', 'id')
-      .where('run.tableName IN (:...tables)', { tables });
-    if (successOf) {
-      query = query
-        .andWhere('run.job = :job', { job: successOf })
-        .andWhere('run.status = :status', { status: 'succeeded' })
-        // A literal: booleans are stored as 0/1 on both engines, and SQLite takes no boolean parameter.
-        .andWhere('run.dryRun = 0');
-    }
-    const rows = await query.groupBy('run.tableName').addGroupBy('run.sourceConnection').getRawMany<{ id: unknown }>();
+      .where('run.tableName IN (:...tables)', { tables })
+      .groupBy('run.tableName')
+      .addGroupBy('run.sourceConnection')
+      .getRawMany<{ id: unknown }>();
     const ids = rows.map((row) => Number(row.id));
     const runs = ids.length === 0 ? [] : await this.runs.findBy({ id: In(ids) });
     return new Map(runs.map((run) => [policyKey(run), run]));

@@ -10,8 +10,9 @@ export class LastSuccesses {
   constructor(@InjectRepository(JobRun, CONTROL_DB) private readonly runs: Repository<JobRun>) {}
 
   /**
-   * The latest successful run (not a dry run) of each job on each of `tables`. Runs of one job on one
-   * table never overlap (their lease), so the highest id among them is also the one that ended last.
+   * The latest successful run (not a dry run) of each job on each of `tables`, per source connection
+   * (tables of one name on two connections are two policies). Runs of one job on one policy never
+   * overlap (their lease), so the highest id among them is also the one that ended last.
    */
   async latest(tables: readonly string[]): Promise<JobRun[]> {
     if (tables.length === 0) {
@@ -25,6 +26,7 @@ export class LastSuccesses {
       .andWhere('run.dryRun = 0')
       .andWhere('run.tableName IN (:...tables)', { tables })
       .groupBy('run.job')
+      .addGroupBy('run.sourceConnection')
       .addGroupBy('run.tableName')
       .getRawMany<{ id: number | string }>();
     const ids = rows.map((row) => Number(row.id));

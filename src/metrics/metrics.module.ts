@@ -46,7 +46,8 @@ import { RunMetricsListener } from './run-metrics.listener';
     PolicyMetricsSampler,
     MetricsAccessGuard,
   ],
-  // The dashboard shows the last backlog sample rather than counting again per request.
-  exports: [DasMetrics],
+  // The dashboard shows the last backlog sample rather than counting again per request, and the
+  // same last successes as the metrics.
+  exports: [DasMetrics, LastSuccesses],
 })
 export class MetricsModule {}
