@@ -2,7 +2,20 @@ import { parseArgs } from 'node:util';
 import { Job, Topology } from './movers/mover';
 
 /** What `npm run bench` runs without --only (with every --variant). */
-export const DEFAULT_VARIANTS = ['das', 'das-copy', 'das-tuned', 'das-lanes', 'pt-bulk', 'pt-row', 'floor'] as const;
+export const DEFAULT_VARIANTS = [
+  'das',
+  'das-copy',
+  'das-tuned',
+  'das-lanes',
+  'das-night',
+  'pt-bulk',
+  'pt-row',
+  'floor',
+] as const;
+
+/** das-night's defaults: the settings docs/benchmarks.md recommends for a night window. */
+export const NIGHT_LANES = 2;
+export const NIGHT_BATCH_TARGET_MS = 250;
 
 export const BUILT_IN_VARIANTS = [...DEFAULT_VARIANTS, 'das-throttled'] as const;
 
@@ -45,6 +58,8 @@ export interface BenchOptions {
   dasRuntime: 'compiled' | 'ts-node';
   /** `das-throttled` pauses while the server's Threads_running exceeds this. */
   maxThreadsRunning: number;
+  /** `das-night`: key ranges worked at once and the transaction time its batches aim at (ms). */
+  night: { lanes: number; targetBatchMs: number };
   /** The cost-to-production mode; null for the usual benchmark. */
   productionLoad: ProductionLoadOptions | null;
 }
@@ -67,9 +82,9 @@ export const USAGE = `usage: npm run bench -- [options]
                         and archive databases on one MariaDB server, or on two servers (two
                         mariadbd processes)
   --jobs LIST           archive,purge (default both; archive only with --production-load)
-  --only LIST           variants to run (default das,das-copy,das-tuned,das-lanes,pt-bulk,pt-row,floor and every
-                        --variant); pt-row takes ~4 min per million rows archived; das-throttled is
-                        das with the service's maxThreadsRunning throttle
+  --only LIST           variants to run (default das,das-copy,das-tuned,das-lanes,das-night,pt-bulk,pt-row,floor
+                        and every --variant); pt-row takes ~4 min per million rows archived;
+                        das-throttled is das with the service's maxThreadsRunning throttle
   --variant NAME=CMD    also time another archiver: CMD runs under bash -c with BENCH_JOB,
                         BENCH_CUTOFF, BATCH_SIZE, DB_HOST/PORT/USER/PASSWORD, SOURCE_DB,
                         ARCHIVE_DB, TABLE, DATE_COLUMN in its environment (repeatable)
@@ -87,6 +102,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --max-threads-running N
                         das-throttled pauses between batches while the server's Threads_running
                         exceeds N (default: half of --load-threads, rounded up)
+  --night-lanes N       das-night's lanes (ARCHIVE_LANES, 1-4; default ${NIGHT_LANES})
+  --night-target-ms MS  das-night's batch target (ARCHIVE_BATCH_TARGET_MS; default ${NIGHT_BATCH_TARGET_MS})
 
 Cost to production (sysbench oltp_read_write on the source server beside each archiver):
   --production-load     run that benchmark instead: variants das,das-throttled,pt-bulk,none by
@@ -145,6 +162,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       out: { type: 'string', default: 'bench-results' },
       'das-runtime': { type: 'string', default: 'compiled' },
       'max-threads-running': { type: 'string' },
+      'night-lanes': { type: 'string', default: String(NIGHT_LANES) },
+      'night-target-ms': { type: 'string', default: String(NIGHT_BATCH_TARGET_MS) },
       'production-load': { type: 'boolean', default: false },
       'load-rate': { type: 'string', default: '200' },
       'load-threads': { type: 'string', default: '8' },
@@ -205,8 +224,15 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       values['max-threads-running'] === undefined
         ? defaultMaxThreadsRunning(loadThreads)
         : positiveInteger('max-threads-running', values['max-threads-running']),
+    night: {
+      lanes: positiveInteger('night-lanes', values['night-lanes']),
+      targetBatchMs: positiveInteger('night-target-ms', values['night-target-ms']),
+    },
     productionLoad,
   };
+  if (options.night.lanes > 4) {
+    throw new UsageError(`--night-lanes must be 1-4 (ARCHIVE_LANES), got ${options.night.lanes}`);
+  }
   if (options.archiveUrl && !options.sourceUrl) {
     throw new UsageError('--archive-url needs --source-url');
   }

@@ -56,6 +56,8 @@ function buildMovers(options: BenchOptions, das: DasRuntime | null): Mover[] {
         return new DasMover(name, das ?? tsNodeRuntime(), { targetBatchMs: TUNED_BATCH_TARGET_MS });
       case 'das-lanes':
         return new DasMover(name, das ?? tsNodeRuntime(), { lanes: BENCH_LANES });
+      case 'das-night':
+        return new DasMover(name, das ?? tsNodeRuntime(), options.night);
       case 'das-throttled':
         return new DasMover(name, das ?? tsNodeRuntime(), { maxThreadsRunning: options.maxThreadsRunning });
       case 'pt-bulk':
