@@ -52,6 +52,21 @@ describe('runBatchLoop', () => {
     expect(limits).toEqual([1000, fit, fit, fit]);
   });
 
+  it("caps a lane's batches to its share of MAX_BATCH_BYTES", async () => {
+    const limits: number[] = [];
+    let left = 2;
+    await runBatchLoop(
+      {
+        next: async (_after, limit) => (
+          limits.push(limit),
+          left-- > 0 ? { rows: limit, lastKey: [left], bytes: limit * 1024 } : null
+        ),
+      },
+      { batchSize: 20_000, firstBatchCap: 1000, maxBatchBytes: MAX_BATCH_BYTES / 2 },
+    );
+    expect(limits).toEqual([1000, MAX_BATCH_BYTES / 2 / 1024, MAX_BATCH_BYTES / 2 / 1024]);
+  });
+
   it('grows fast batches toward the target', async () => {
     const limits: number[] = [];
     let left = 4;

@@ -14,10 +14,11 @@ export interface BatchStep {
 }
 
 /**
- * Row data one batch may hold in this process. Batches that travel through the process are cut to
- * fit, whatever the batch size or the tuning asks: the copy path holds up to three batches (the one
- * committing, the one written behind it, the one read ahead), and a JavaScript copy of a row takes
- * a few times its raw size.
+ * Row data one batch of a run may hold in this process. Batches that travel through the process are
+ * cut to fit, whatever the batch size or the tuning asks: the copy path holds up to three batches
+ * (the one committing, the one written behind it, the one read ahead), and a JavaScript copy of a
+ * row takes a few times its raw size. A run with lanes shares it: each lane gets its part
+ * (`maxBatchBytes`), so lanes do not multiply the memory a run takes.
  */
 export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
@@ -28,6 +29,8 @@ export interface BatchLoopOptions {
    * yet: later batches are sized from what the first one weighed (see MAX_BATCH_BYTES).
    */
   firstBatchCap?: number;
+  /** This loop's share of MAX_BATCH_BYTES (a lane's); default all of it. */
+  maxBatchBytes?: number;
   targetBatchMs?: number;
   /** Key the first batch starts after (a lane's lower bound); none: from the first key. */
   startAfter?: unknown[] | null;
@@ -147,7 +150,7 @@ export async function runBatchLoop(source: BatchSource, options: BatchLoopOption
         wanted = tunedBatchSize(limit, batchMs, options.targetBatchMs);
       }
       if (result.bytes && result.rows > 0) {
-        memoryCap = Math.max(1, Math.floor(MAX_BATCH_BYTES / (result.bytes / result.rows)));
+        memoryCap = Math.max(1, Math.floor((options.maxBatchBytes ?? MAX_BATCH_BYTES) / (result.bytes / result.rows)));
       }
       await count(result, batchMs / 1000);
       if (options.sleepBetweenBatchesMs) {

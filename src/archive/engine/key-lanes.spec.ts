@@ -1,4 +1,4 @@
-import { BatchLoopResult } from './batch-loop';
+import { BatchLoopResult, MAX_BATCH_BYTES } from './batch-loop';
 import { BatchProgress } from './engine.types';
 import { KeyLane, cutKeyRange, runLanes } from './key-lanes';
 
@@ -83,6 +83,15 @@ describe('runLanes', () => {
       return { rows: 0, batches: 0, lastKey: null, stopReason: 'completed' };
     });
     expect(starts).toEqual(lanes.map((l) => l.after));
+  });
+
+  it("shares the run's row-data budget between the lanes", async () => {
+    const budgets: unknown[] = [];
+    await runLanes(lanes, {}, async (_, options) => {
+      budgets.push(options.maxBatchBytes);
+      return { rows: 0, batches: 0, lastKey: null, stopReason: 'completed' };
+    });
+    expect(budgets).toEqual(lanes.map(() => Math.floor(MAX_BATCH_BYTES / lanes.length)));
   });
 
   it('stops the other lanes after their current batch when one fails, then throws that failure', async () => {

@@ -1,5 +1,5 @@
 import { SqlClient } from '../../database/sql-client';
-import { BatchLoopOptions, BatchLoopResult } from './batch-loop';
+import { BatchLoopOptions, BatchLoopResult, MAX_BATCH_BYTES } from './batch-loop';
 import { BatchProgress, PauseLog, StopReason } from './engine.types';
 import type { PauseReason } from './throttle';
 import { KeyColumns } from './key-columns';
@@ -85,7 +85,7 @@ export function withinLane(selection: SqlFragment, key: KeyColumns, lane: KeyLan
 }
 
 /** What each lane's batch loop gets besides the run's own options. */
-export type LaneLoopOptions = Pick<BatchLoopOptions, 'startAfter' | 'signal' | 'onBatch'>;
+export type LaneLoopOptions = Pick<BatchLoopOptions, 'startAfter' | 'signal' | 'onBatch' | 'maxBatchBytes'>;
 
 /**
  * The lanes share one throttle and pause together: the run's pause time per reason is the longest
@@ -144,6 +144,7 @@ export async function runLanes(
         runLane(lane, {
           startAfter: lane.after,
           signal: stop.signal,
+          maxBatchBytes: Math.floor(MAX_BATCH_BYTES / lanes.length),
           onBatch: (progress) => report(i, progress),
         }).catch((error: unknown) => {
           stop.abort();
