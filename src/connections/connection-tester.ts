@@ -8,6 +8,7 @@ import { Connection, createConnection } from 'mysql2/promise';
 import { ConnectionSettings, MysqlConnectionSettings, SqliteConnectionSettings } from '../config/database-url';
 import { errorCode } from '../health/ping-failure';
 import { ConnectionRole } from './connection-names';
+import { withTimeout } from '../common/with-timeout';
 
 /** A whole connection test (DNS, connect, login, database, privileges) ends within about this long. */
 export const CONNECTION_TEST_TIMEOUT_MS = 10_000;
@@ -74,7 +75,7 @@ async function testMysql(
       const { address } = await withTimeout(
         lookup(settings.host),
         dnsTimeout,
-        `no answer within ${dnsTimeout / 1000} s`,
+        () => new Error(`no answer within ${dnsTimeout / 1000} s`),
       );
       record('dns', true, `${settings.host} resolves to ${address}`);
     } catch (error) {
@@ -271,18 +272,4 @@ function connectFailure(where: string, code: string | undefined, timeoutMs: numb
 async function queryValue(connection: Connection, sql: string, values: unknown[], timeout: number): Promise<unknown> {
   const [rows] = await connection.query({ sql, values, timeout });
   return (rows as Array<{ value: unknown }>)[0]?.value;
-}
-
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(message)), timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

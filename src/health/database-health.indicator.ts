@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ARCHIVE_DB, CONTROL_DB, SOURCE_DB } from '../database/database.constants';
 import { PingTimeoutError, describePingFailure, errorCode } from './ping-failure';
+import { withTimeout } from '../common/with-timeout';
 
 /**
  * Long enough for a busy server, short enough that an orchestrator's probe (often 5 s) gets an
@@ -42,7 +43,7 @@ export class DatabaseHealthIndicator {
   async ping(key: string, dataSource: DataSource, timeoutMs: number): Promise<HealthIndicatorResult> {
     const check = this.indicators.check(key);
     try {
-      await withTimeout(dataSource.query('SELECT 1'), timeoutMs);
+      await withTimeout(dataSource.query('SELECT 1'), timeoutMs, () => new PingTimeoutError(timeoutMs));
       return check.up();
     } catch (error) {
       const message = describePingFailure(error);
@@ -54,18 +55,5 @@ export class DatabaseHealthIndicator {
       );
       return check.down({ message, ...(errorCode(error) ? { code: errorCode(error) } : {}) });
     }
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PingTimeoutError(timeoutMs)), timeoutMs);
-  });
-  try {
-    // A query that loses the race still settles later; race() has already attached its handlers.
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -10,6 +10,7 @@ import type { QueueStatusSource } from '../workers/queue-status';
 import { QueueUnavailableError } from './queue-errors';
 import { QUEUE_NAME, RUN_JOB, RunJobData, TICK_JOB, TickJobData, queueJobIdOf } from './queue-names';
 import { REDIS_COMMAND_TIMEOUT_MS, producerRedisOptions } from './redis-options';
+import { withTimeout } from '../common/with-timeout';
 
 type QueueJobData = RunJobData | TickJobData;
 
@@ -206,24 +207,16 @@ export class JobQueue implements OnApplicationShutdown, QueueStatusSource {
     timeoutMs = REDIS_COMMAND_TIMEOUT_MS + 1_000,
   ): Promise<T> {
     try {
-      return await withTimeout(call(), timeoutMs, what);
+      return await answerWithin(call(), timeoutMs, what);
     } catch (error) {
       throw new QueueUnavailableError(this.scrub((error as Error).message));
     }
   }
 }
 
-/** `work`, or a rejection once `ms` have passed (the work itself is left to finish or fail). */
-export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** `work`, or a rejection saying that `what` did not answer within `ms`. */
+export function answerWithin<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeout(work, ms, () => new Error(`${what} did not answer within ${ms} ms`));
 }
 
 /**
@@ -236,10 +229,10 @@ export async function closeWithin(
   ms: number,
 ): Promise<boolean> {
   try {
-    await withTimeout(closable.close(), ms, 'close');
+    await answerWithin(closable.close(), ms, 'close');
     return true;
   } catch {
-    await withTimeout(closable.disconnect(), 1_000, 'disconnect').catch(() => undefined);
+    await answerWithin(closable.disconnect(), 1_000, 'disconnect').catch(() => undefined);
     return false;
   }
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { JobRun } from '../runs/entities/job-run.entity';
@@ -48,7 +49,7 @@ export class QueueExecutor implements JobExecutor {
       if ((last && last.status !== 'running') || Date.now() >= deadline) {
         return last ?? Object.assign(new JobRun(), { id: runId, status: 'running' });
       }
-      await new Promise((resolve) => setTimeout(resolve, FINISHED_POLL_MS));
+      await sleep(FINISHED_POLL_MS);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Injectable,
   Logger,
@@ -17,7 +18,7 @@ import { JobLeaseService } from '../scheduler/job-lease.service';
 import { leaseNameOf } from '../scheduler/job-request';
 import { QueueTicks } from './queue-ticks.service';
 import { QUEUE_NAME, RUN_JOB, RunJobData, TICK_JOB, TickJobData } from './queue-names';
-import { SHUTDOWN_CLOSE_MS, closeWithin, withTimeout } from './job-queue.service';
+import { SHUTDOWN_CLOSE_MS, answerWithin, closeWithin } from './job-queue.service';
 import { workerRedisOptions } from './redis-options';
 
 /** What a run job's attempt returns (kept with the completed job in Redis). */
@@ -127,7 +128,7 @@ export class QueueWorker implements OnApplicationBootstrap, BeforeApplicationShu
     this.execution.stopAccepting();
     if (this.worker) {
       // Not waited for: with Redis away it would not answer; a job taken meanwhile is handed back.
-      void withTimeout(this.worker.pause(true), SHUTDOWN_CLOSE_MS, 'pause the queue worker').catch(() => undefined);
+      void answerWithin(this.worker.pause(true), SHUTDOWN_CLOSE_MS, 'pause the queue worker').catch(() => undefined);
     }
   }
 
@@ -243,8 +244,4 @@ export class QueueWorker implements OnApplicationBootstrap, BeforeApplicationShu
 function tickTimeOf(job: Job): string {
   const planned = job.opts.prevMillis ?? job.timestamp + (job.opts.delay ?? 0);
   return new Date(Math.floor(planned / 1000) * 1000).toISOString();
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
