@@ -28,36 +28,51 @@ function twoWorkersOnOrders(env: Record<string, string>): QueueFixture {
   });
 }
 
+/**
+ * Starts an archive run of `orders` (batches of 100, 100 ms apart) through the API and waits until
+ * a worker holds its lease — with `moved`, until that run has also committed rows. The lease owner
+ * says which worker executes it.
+ */
+async function startRunUntilLeased(fixture: QueueFixture, { moved }: { moved: boolean }) {
+  const { url, auth } = await fixture.cluster.api();
+  const started = await request(url)
+    .post('/api/v1/policies/orders/run')
+    .set('Authorization', auth)
+    .send({ job: 'archive', batchSize: 100, sleepBetweenBatchesMs: 100 });
+  expect(started.status).toBe(202);
+  const runId = (started.body as { runId: number }).runId;
+  const owner = await waitFor(
+    'the run to have moved rows',
+    async () => {
+      const [lease] = await fixture.databases.control<{ owner: string; run_id: number }>(
+        "SELECT owner, run_id FROM job_leases WHERE name = 'archive:orders'",
+      );
+      if (lease?.run_id !== runId) {
+        return false;
+      }
+      if (moved) {
+        const [run] = await fixture.databases.control<{ rows_archived: string }>(
+          'SELECT rows_archived FROM job_runs WHERE id = ?',
+          [runId],
+        );
+        return Number(run.rows_archived) > 0 && lease.owner;
+      }
+      return lease.owner;
+    },
+    60_000,
+    100,
+  );
+  return { runId, owner };
+}
+
 describeQueue('queue mode: a worker killed mid-job [mariadb, redis]', () => {
   const fixture = twoWorkersOnOrders({});
   const { cluster } = fixture;
 
   it('is taken over by another worker once its lock and lease lapse; the run completes, every row exactly once', async () => {
     const before = await checksumOf(fixture.databases.source);
-    const { url, auth } = await cluster.api();
-    const started = await request(url)
-      .post('/api/v1/policies/orders/run')
-      .set('Authorization', auth)
-      .send({ job: 'archive', batchSize: 100, sleepBetweenBatchesMs: 100 });
-    expect(started.status).toBe(202);
-    const runId = (started.body as { runId: number }).runId;
-
     // Mid-job: some batches committed, the lease held by one of the workers.
-    const owner = await waitFor(
-      'the run to have moved rows',
-      async () => {
-        const [lease] = await fixture.databases.control<{ owner: string; run_id: number }>(
-          "SELECT owner, run_id FROM job_leases WHERE name = 'archive:orders'",
-        );
-        const [run] = await fixture.databases.control<{ rows_archived: string }>(
-          'SELECT rows_archived FROM job_runs WHERE id = ?',
-          [runId],
-        );
-        return lease?.run_id === runId && Number(run.rows_archived) > 0 && lease.owner;
-      },
-      60_000,
-      100,
-    );
+    const { runId, owner } = await startRunUntilLeased(fixture, { moved: true });
     const victim = cluster.workers.find((worker) => worker.pid === pidOfOwner(owner));
     const survivor = cluster.workers.find((worker) => worker !== victim);
     expect(victim).toBeDefined();
@@ -93,22 +108,7 @@ describeQueue('queue mode: a job whose worker keeps dying, with QUEUE_JOB_ATTEMP
   it('lands in the failed set with its error, and its run is recorded failed; no row lost', async () => {
     const before = await checksumOf(fixture.databases.source);
     const { url, auth } = await cluster.api();
-    const started = await request(url)
-      .post('/api/v1/policies/orders/run')
-      .set('Authorization', auth)
-      .send({ job: 'archive', batchSize: 100, sleepBetweenBatchesMs: 100 });
-    const runId = (started.body as { runId: number }).runId;
-    const owner = await waitFor(
-      'the run to have moved rows',
-      async () => {
-        const [lease] = await fixture.databases.control<{ owner: string; run_id: number }>(
-          "SELECT owner, run_id FROM job_leases WHERE name = 'archive:orders'",
-        );
-        return lease?.run_id === runId && lease.owner;
-      },
-      60_000,
-      100,
-    );
+    const { runId, owner } = await startRunUntilLeased(fixture, { moved: false });
     await cluster.workers.find((worker) => worker.pid === pidOfOwner(owner))!.kill();
 
     const run = await waitForRunEnded<RunBody>(cluster, runId, 'the run to be closed', 120_000);
