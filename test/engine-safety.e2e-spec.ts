@@ -7,7 +7,7 @@ import { TestApp, useTestApp } from './support/test-app';
 import { TestDatabases, describeMariaDb, mysqlConnection, uncommittedCount } from './support/test-databases';
 import { waitFor, withDeadline } from './support/wait-for';
 import { startAppProcess } from './support/app-process';
-import { TEST_ADMIN, TEST_JWT_SECRET } from './support/test-app';
+import { TEST_ADMIN, testProcessEnv } from './support/test-app';
 
 /**
  * Issue 22's repro: old rows interleave with young ones in key order, so that a batch's key list is
@@ -358,17 +358,14 @@ describeMariaDb('engine safety: SIGTERM during a hung batch [mariadb]', () => {
     const grace = 3;
     await createBusyTable(databases, 3000);
     const before = await busyEverywhere(databases);
-    const service = await startAppProcess({
-      ...databases.env,
-      NODE_ENV: 'test',
-      JWT_SECRET: TEST_JWT_SECRET,
-      ADMIN_USERNAME: TEST_ADMIN.username,
-      ADMIN_PASSWORD: TEST_ADMIN.password,
-      SCHEDULER_ENABLED: 'false',
-      SHUTDOWN_GRACE_SECONDS: String(grace),
-      // The batch would wait for its lock far longer than the grace period.
-      ARCHIVE_LOCK_WAIT_SECONDS: '100',
-    });
+    const service = await startAppProcess(
+      testProcessEnv(databases, {
+        SCHEDULER_ENABLED: 'false',
+        SHUTDOWN_GRACE_SECONDS: String(grace),
+        // The batch would wait for its lock far longer than the grace period.
+        ARCHIVE_LOCK_WAIT_SECONDS: '100',
+      }),
+    );
     const lock = await holdRowLock(databases, 1);
     try {
       const token = await loginTo(service.url);

@@ -20,7 +20,7 @@ import {
 } from './support/job-fixtures';
 import { waitFor } from './support/wait-for';
 import { AppProcess, startAppProcess } from './support/app-process';
-import { TEST_ADMIN, TEST_JWT_SECRET, TestApp, startTestApp } from './support/test-app';
+import { TestApp, startTestApp, testProcessEnv } from './support/test-app';
 import { TestDatabases, createTestDatabases, describeEachEngine } from './support/test-databases';
 
 /** Short enough that a test can outwait it; the heartbeat renews every TTL/3. */
@@ -68,15 +68,9 @@ describeEachEngine('JobRunner: one run per job and table, across processes', (en
     let other: AppProcess;
 
     beforeAll(async () => {
-      other = await startAppProcess({
-        ...databases.env,
-        NODE_ENV: 'test',
-        JWT_SECRET: TEST_JWT_SECRET,
-        ADMIN_USERNAME: TEST_ADMIN.username,
-        ADMIN_PASSWORD: TEST_ADMIN.password,
-        SCHEDULER_ENABLED: 'false',
-        JOB_LEASE_TTL_SECONDS: LEASE_TTL_SECONDS,
-      });
+      other = await startAppProcess(
+        testProcessEnv(databases, { SCHEDULER_ENABLED: 'false', JOB_LEASE_TTL_SECONDS: LEASE_TTL_SECONDS }),
+      );
     });
 
     afterAll(async () => {

@@ -4,7 +4,7 @@ import { AppProcess, ProcessExit, runAppUntilExit, startAppProcess } from './sup
 import { parseExposition, samplesOf, valueOf, Sample } from './support/exposition';
 import { Caller, RunBody, createDatedTable, savePolicy, startRun, waitForRunEnd } from './support/job-fixtures';
 import { itWithPromtool, promtool } from './support/promtool';
-import { TEST_ADMIN, TEST_JWT_SECRET, TestApp, startTestApp } from './support/test-app';
+import { TEST_ADMIN, TestApp, startTestApp, testProcessEnv } from './support/test-app';
 import { testMysqlUrl } from './support/mariadb-test-server';
 import { TestDatabases, createTestDatabases, describeEachEngine, mysqlConnection } from './support/test-databases';
 import { waitFor } from './support/wait-for';
@@ -61,17 +61,12 @@ describeEachEngine('GET /metrics', (engine) => {
     // No index starts with its date column: its backlog cannot be counted cheaply.
     await createDatedTable(databases, 'ledger', { old: 20, recent: 5 });
     await databases.source('CREATE INDEX idx_ledger_customer_created ON ledger (customer_id, created_at)');
-    env = {
-      ...databases.env,
-      NODE_ENV: 'test',
+    env = testProcessEnv(databases, {
       LOG_LEVEL: 'warn',
-      JWT_SECRET: TEST_JWT_SECRET,
-      ADMIN_USERNAME: TEST_ADMIN.username,
-      ADMIN_PASSWORD: TEST_ADMIN.password,
       SCHEDULER_ENABLED: 'false',
       METRICS_TOKEN,
       METRICS_BACKLOG_INTERVAL_SECONDS: '1',
-    };
+    });
     service = await startAppProcess(env, 60_000);
     admin = callerAt(service.url, await login(service.url, TEST_ADMIN.username, TEST_ADMIN.password));
     await savePolicy(admin, 'orders', { criteria: ORDERS_CRITERIA, batchSize: 10 });

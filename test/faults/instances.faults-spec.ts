@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AppProcess, startAppProcess } from '../support/app-process';
-import { TEST_ADMIN, TEST_JWT_SECRET } from '../support/test-app';
+import { TEST_ADMIN, testProcessEnv } from '../support/test-app';
 import { TestDatabases, createTestDatabases, describeMariaDb } from '../support/test-databases';
 import { waitFor } from '../support/wait-for';
 import { dailyAt, oldRowsOf, seedOrders } from './support/fault-fixtures';
@@ -42,17 +42,12 @@ describeMariaDb('two instances started together on one empty control database [m
 
   it('migrates once without an error in either log, and archives each policy of one scheduled tick exactly once', async () => {
     const tick = new Date(Date.now() + TICK_IN_SECONDS * 1000);
-    const env = {
-      ...databases.env,
-      NODE_ENV: 'test',
+    const env = testProcessEnv(databases, {
       LOG_LEVEL: 'info',
-      JWT_SECRET: TEST_JWT_SECRET,
-      ADMIN_USERNAME: TEST_ADMIN.username,
-      ADMIN_PASSWORD: TEST_ADMIN.password,
       SCHEDULER_ENABLED: 'true',
       ARCHIVAL_JOB_CRON: dailyAt(tick),
       PURGE_JOB_CRON: '0 0 1 1 *',
-    };
+    });
     instances = await Promise.all([startAppProcess(env, 60_000), startAppProcess(env, 60_000)]);
 
     const login = await request(instances[0].url).post('/api/v1/auth/login').send(TEST_ADMIN);

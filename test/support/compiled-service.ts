@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { prepareTypeScriptBuild } from '../../tools/typescript-build';
 import { AppProcess, startAppProcess } from './app-process';
-import { TEST_ADMIN, TEST_JWT_SECRET } from './test-app';
+import { testProcessEnv } from './test-app';
 import { TestDatabases } from './test-databases';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -43,15 +43,10 @@ export async function compileService(): Promise<CompiledService> {
  * scheduler, a login limit no test reaches, warnings only in its log; `extra` added.
  */
 export function serviceEnv(databases: TestDatabases, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ...databases.env,
-    NODE_ENV: 'test',
-    JWT_SECRET: TEST_JWT_SECRET,
-    ADMIN_USERNAME: TEST_ADMIN.username,
-    ADMIN_PASSWORD: TEST_ADMIN.password,
+  return testProcessEnv(databases, {
     SCHEDULER_ENABLED: 'false',
     AUTH_RATE_LIMIT_PER_MINUTE: '1000',
     LOG_LEVEL: 'warn',
     ...extra,
-  };
+  });
 }

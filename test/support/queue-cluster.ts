@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { AppProcess, WorkerProcess, startAppProcess, startWorkerProcess } from './app-process';
 import { ThrowawayRedis } from './redis-test-server';
-import { TEST_ADMIN, TEST_JWT_SECRET } from './test-app';
+import { TEST_ADMIN, testProcessEnv } from './test-app';
 import { TestDatabases } from './test-databases';
 
 /** Environment of a queue-mode process (API or worker) on the test's databases and Redis. */
@@ -10,18 +10,13 @@ export function queueEnv(
   redis: ThrowawayRedis,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  return {
-    ...databases.env,
-    NODE_ENV: 'test',
+  return testProcessEnv(databases, {
     LOG_LEVEL: 'info',
-    JWT_SECRET: TEST_JWT_SECRET,
-    ADMIN_USERNAME: TEST_ADMIN.username,
-    ADMIN_PASSWORD: TEST_ADMIN.password,
     JOB_EXECUTION: 'queue',
     REDIS_URL: redis.url,
     SCHEDULER_ENABLED: 'false',
     ...extra,
-  };
+  });
 }
 
 /** API processes and worker processes of one queue, started and stopped together. */

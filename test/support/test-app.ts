@@ -27,6 +27,24 @@ export interface TestApp {
 }
 
 /**
+ * The environment of a DAS process started for a test on `databases`: test mode, the test JWT
+ * secret and admin; `extra` added (log level, scheduler, mode…).
+ */
+export function testProcessEnv(
+  databases: Pick<TestDatabases, 'env'>,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...databases.env,
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_JWT_SECRET,
+    ADMIN_USERNAME: TEST_ADMIN.username,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    ...extra,
+  };
+}
+
+/**
  * Boots the real AppModule (everything production has: guards, pipes, filters, migrations) on the
  * given databases and listens on a random port. `env` overrides configuration variables.
  *
